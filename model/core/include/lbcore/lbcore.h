@@ -1,0 +1,15 @@
+/* lbcore.h - the whole model/core API: the reference steering and ECMP
+ * library a real cluster node and router would run.  Pure C11 + libc. */
+#ifndef LBCORE_LBCORE_H
+#define LBCORE_LBCORE_H
+#include "lb_types.h"
+#include "lb_flow.h"
+#include "lb_hash.h"
+#include "lb_owner.h"
+#include "lb_session.h"
+#include "lb_steer.h"
+#include "lb_ecmp.h"
+#include "lb_route.h"
+#include "lb_member.h"
+#include "lb_agent.h"
+#endif

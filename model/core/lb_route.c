@@ -1,0 +1,3 @@
+/* lb_route.c - PLACEHOLDER: to be written. */
+#include "lbcore/lb_route.h"
+typedef int lb_route_placeholder;

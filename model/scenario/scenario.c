@@ -1,0 +1,3 @@
+/* PLACEHOLDER */
+#include "scenario.h"
+typedef int scenario_placeholder;

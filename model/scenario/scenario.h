@@ -1,0 +1,4 @@
+/* scenario.h - PLACEHOLDER: to be written. */
+#ifndef LB_SCENARIO_H
+#define LB_SCENARIO_H
+#endif

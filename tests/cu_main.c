@@ -1,0 +1,32 @@
+/* Shared CUnit runner: every test program links this file and defines
+ * lb_test_register(), which adds its suites to the registry.
+ *
+ * Exit status follows CU_get_number_of_failures() (failed assertions), not
+ * CU_get_error(), which only reports framework errors.  The last line is the
+ * machine-readable "cunit: N passed, M failed" (tests, not assertions) that
+ * scripts/test sums over every program. */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cu_main.h"
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	lb_test_register();
+	if (CU_get_error() != CUE_SUCCESS) {
+		fprintf(stderr, "cunit: registry error: %s\n", CU_get_error_msg());
+		CU_cleanup_registry();
+		return 2;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned int run = CU_get_number_of_tests_run();
+	unsigned int failed = CU_get_number_of_tests_failed();
+	unsigned int assert_failed = CU_get_number_of_failures();
+	printf("\ncunit: %u passed, %u failed\n", run - failed, failed);
+	CU_cleanup_registry();
+	return (assert_failed != 0 || failed != 0) ? 1 : 0;
+}

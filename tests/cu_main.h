@@ -1,0 +1,18 @@
+#ifndef LB_TESTS_CU_MAIN_H
+#define LB_TESTS_CU_MAIN_H
+#include <CUnit/CUnit.h>
+
+/* Defined by each test program: register its suites (CU_add_suite/CU_add_test). */
+void lb_test_register(void);
+
+/* Add a suite with the given tests; tests is terminated by {NULL, NULL}. */
+#define LB_SUITE(name, ...)                                                   \
+	do {                                                                  \
+		CU_pSuite s_ = CU_add_suite((name), NULL, NULL);              \
+		struct { const char *n; CU_TestFunc f; } t_[] = {__VA_ARGS__}; \
+		for (size_t i_ = 0; i_ < sizeof t_ / sizeof t_[0]; i_++)      \
+			CU_add_test(s_, t_[i_].n, t_[i_].f);                  \
+	} while (0)
+#define LB_TEST(fn) {#fn, fn}
+
+#endif

@@ -1,0 +1,5 @@
+/* PLACEHOLDER */
+#include "../cu_main.h"
+void lb_test_register(void)
+{
+}
