@@ -1,5 +1,323 @@
-/* PLACEHOLDER */
+/* test_agent.c - lb_member (heartbeat failure detector) and lb_agent (seed
+ * 004's re-advertisement state machine): exact times, exact metrics, and
+ * every edge case the lb_agent.h header names. */
+#include <errno.h>
+
 #include "../cu_main.h"
+#include "lbcore/lb_agent.h"
+#include "lbcore/lb_member.h"
+
+#define MS LB_NS_PER_MS
+#define S LB_NS_PER_S
+
+static struct lb_member *member4(uint8_t self, uint32_t threshold)
+{
+	struct lb_member_params p = {.self = self, .peers = lb_nodeset_first(4), .interval_ns = 100 * MS,
+				     .misses = 3, .health_threshold = threshold};
+	struct lb_member *m = lb_member_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	lb_member_start(m, 0);
+	return m;
+}
+
+static void test_member_params(void)
+{
+	struct lb_member_params p = {.self = 0, .peers = 0x3, .interval_ns = 100, .misses = 3};
+	struct lb_member_params bad = p;
+	bad.interval_ns = 0;
+	CU_ASSERT_PTR_NULL(lb_member_create(&bad));
+	bad = p;
+	bad.misses = 0;
+	CU_ASSERT_PTR_NULL(lb_member_create(&bad));
+	bad = p;
+	bad.self = 2; /* not in peers */
+	CU_ASSERT_PTR_NULL(lb_member_create(&bad));
+	bad = p;
+	bad.self = 64;
+	CU_ASSERT_PTR_NULL(lb_member_create(&bad));
+	lb_member_free(NULL);
+	struct lb_member *m = lb_member_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(lb_member_active(m), 0x1); /* before start: self only */
+	lb_member_free(m);
+}
+
+/* Peer 2 stops at t = 1.05 s; its last heartbeat was heard at 1.0 s, so it is
+ * down at exactly 1.0 s + 3 x 100 ms = 1.3 s, not a ns before. */
+static void test_member_timeout_exact(void)
+{
+	struct lb_member *m = member4(0, 0);
+	CU_ASSERT_EQUAL(lb_member_active(m), 0xf);
+	CU_ASSERT_EQUAL(lb_member_next_deadline(m), 300 * MS);
+	for (uint64_t t = 0; t <= 1000 * MS; t += 100 * MS)
+		for (unsigned p = 1; p < 4; p++)
+			CU_ASSERT_EQUAL(lb_member_heartbeat(m, p, 100, t), 0);
+	for (uint64_t t = 1100 * MS; t <= 2000 * MS; t += 100 * MS) {
+		CU_ASSERT_EQUAL(lb_member_heartbeat(m, 1, 100, t), 0);
+		CU_ASSERT_EQUAL(lb_member_heartbeat(m, 3, 100, t), 0);
+		if (t == 1200 * MS) {
+			CU_ASSERT_EQUAL(lb_member_next_deadline(m), 1300 * MS);
+			CU_ASSERT_EQUAL(lb_member_tick(m, 1300 * MS - 1), 0);
+			CU_ASSERT_EQUAL(lb_member_active(m), 0xf);
+			CU_ASSERT_EQUAL(lb_member_tick(m, 1300 * MS), 1);
+			CU_ASSERT_EQUAL(lb_member_active(m), 0xb);
+			CU_ASSERT_EQUAL(lb_member_tick(m, 1300 * MS), 0);
+		}
+	}
+	CU_ASSERT_EQUAL(lb_member_stats(m)->declared_down, 1);
+	/* rejoin on the first heartbeat */
+	CU_ASSERT_EQUAL(lb_member_heartbeat(m, 2, 100, 3 * S), 1);
+	CU_ASSERT_EQUAL(lb_member_active(m), 0xf);
+	CU_ASSERT_EQUAL(lb_member_stats(m)->came_up, 1);
+	/* self and strangers are rejected */
+	CU_ASSERT_EQUAL(lb_member_heartbeat(m, 0, 100, 3 * S), -EINVAL);
+	CU_ASSERT_EQUAL(lb_member_heartbeat(m, 4, 100, 3 * S), -EINVAL);
+	CU_ASSERT_EQUAL(lb_member_heartbeat(m, 200, 100, 3 * S), -EINVAL);
+	lb_member_free(m);
+}
+
+static void test_member_all_silent(void)
+{
+	struct lb_member *m = member4(3, 0);
+	CU_ASSERT_EQUAL(lb_member_tick(m, 300 * MS), 1);
+	CU_ASSERT_EQUAL(lb_member_active(m), 0x8); /* self stays */
+	CU_ASSERT_EQUAL(lb_member_next_deadline(m), LB_TIME_NEVER);
+	CU_ASSERT_EQUAL(lb_member_stats(m)->declared_down, 3);
+	lb_member_free(m);
+}
+
+static void test_member_health(void)
+{
+	struct lb_member *m = member4(0, 50);
+	CU_ASSERT_EQUAL(lb_member_heartbeat(m, 1, 50, 10), 0); /* at the threshold: healthy */
+	CU_ASSERT_EQUAL(lb_member_heartbeat(m, 1, 49, 20), 1);
+	CU_ASSERT_EQUAL(lb_member_active(m), 0xd);
+	CU_ASSERT_EQUAL(lb_member_heartbeat(m, 1, 10, 30), 0);
+	CU_ASSERT_EQUAL(lb_member_stats(m)->health_down, 1);
+	CU_ASSERT_EQUAL(lb_member_heartbeat(m, 1, 90, 40), 1);
+	CU_ASSERT_EQUAL(lb_member_active(m), 0xf);
+	lb_member_free(m);
+}
+
+/* ---- agent ---- */
+
+static struct lb_agent *agent(uint32_t n, uint32_t d, uint64_t w, bool again)
+{
+	struct lb_agent_params p = {.self = 0, .base_metric = n, .reduction = d, .restore_wait_ns = w,
+				    .refresh_ns = 10 * S, .reduce_again = again};
+	struct lb_agent *a = lb_agent_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	struct lb_agent_out o;
+	CU_ASSERT_EQUAL(lb_agent_start(a, 0xf, 0, &o), 1);
+	CU_ASSERT(o.advertise && !o.withdraw && o.metric == n && o.reason == LB_AGENT_START);
+	return a;
+}
+
+static void test_agent_params(void)
+{
+	struct lb_agent_params p = {.self = 0, .base_metric = 0, .refresh_ns = 1};
+	CU_ASSERT_PTR_NULL(lb_agent_create(&p));
+	p.base_metric = 1;
+	p.refresh_ns = 0;
+	CU_ASSERT_PTR_NULL(lb_agent_create(&p));
+	p.refresh_ns = 1;
+	p.self = 64;
+	CU_ASSERT_PTR_NULL(lb_agent_create(&p));
+	lb_agent_free(NULL);
+	p.self = 1;
+	struct lb_agent *a = lb_agent_create(&p);
+	struct lb_agent_out o;
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x3, 0, &o), -EPERM); /* before start */
+	lb_agent_start(a, 0x3, 0, &o);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x1, 0, &o), -EINVAL); /* self missing */
+	lb_agent_free(a);
+}
+
+/* The seed's sequence: n at start, n - d at detection, n again at detection + W;
+ * refreshes every refresh_ns of the metric in force. */
+static void test_agent_reduce_restore(void)
+{
+	struct lb_agent *a = agent(10, 1, 40 * S, false);
+	struct lb_agent_out o;
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 10 * S);
+	CU_ASSERT_EQUAL(lb_agent_tick(a, 10 * S - 1, &o), 0);
+	CU_ASSERT(!o.advertise && o.reason == LB_AGENT_NONE);
+	CU_ASSERT_EQUAL(lb_agent_tick(a, 10 * S, &o), 1);
+	CU_ASSERT(o.advertise && o.metric == 10 && o.reason == LB_AGENT_REFRESH);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0xb, 12 * S, &o), 1);
+	CU_ASSERT(o.advertise && o.metric == 9 && o.reason == LB_AGENT_REDUCE);
+	CU_ASSERT(lb_agent_reduced(a));
+	CU_ASSERT_EQUAL(lb_agent_metric(a), 9);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 22 * S); /* refresh of 9 comes first */
+	CU_ASSERT_EQUAL(lb_agent_tick(a, 22 * S, &o), 1);
+	CU_ASSERT(o.metric == 9 && o.reason == LB_AGENT_REFRESH);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 32 * S);
+	lb_agent_tick(a, 32 * S, &o);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 42 * S);
+	lb_agent_tick(a, 42 * S, &o);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 52 * S); /* restore at 12 + 40 */
+	CU_ASSERT_EQUAL(lb_agent_tick(a, 52 * S, &o), 1);
+	CU_ASSERT(o.advertise && o.metric == 10 && o.reason == LB_AGENT_RESTORE);
+	CU_ASSERT(!lb_agent_reduced(a));
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 62 * S);
+	const struct lb_agent_stats *st = lb_agent_stats(a);
+	CU_ASSERT_EQUAL(st->reductions, 1);
+	CU_ASSERT_EQUAL(st->restores, 1);
+	CU_ASSERT_EQUAL(st->advertisements, 7);
+	lb_agent_free(a);
+}
+
+static void test_agent_second_failure_rearms(void)
+{
+	struct lb_agent *a = agent(10, 1, 40 * S, false);
+	struct lb_agent_out o;
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0xb, 1 * S, &o), 1);
+	CU_ASSERT_EQUAL(o.metric, 9);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x3, 5 * S, &o), 0);
+	CU_ASSERT(!o.advertise && o.reason == LB_AGENT_REARM);
+	CU_ASSERT_EQUAL(lb_agent_metric(a), 9);
+	lb_agent_tick(a, 11 * S, &o);
+	lb_agent_tick(a, 21 * S, &o);
+	lb_agent_tick(a, 31 * S, &o);
+	CU_ASSERT_EQUAL(lb_agent_tick(a, 41 * S, &o), 1); /* the first W would have ended here */
+	CU_ASSERT(o.reason == LB_AGENT_REFRESH && o.metric == 9);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 45 * S); /* 5 + 40 */
+	CU_ASSERT_EQUAL(lb_agent_tick(a, 45 * S, &o), 1);
+	CU_ASSERT(o.reason == LB_AGENT_RESTORE && o.metric == 10);
+	CU_ASSERT_EQUAL(lb_agent_stats(a)->rearms, 1);
+	CU_ASSERT_EQUAL(lb_agent_stats(a)->reductions, 1);
+	lb_agent_free(a);
+}
+
+static void test_agent_reduce_again(void)
+{
+	struct lb_agent *a = agent(10, 3, 40 * S, true);
+	struct lb_agent_out o;
+	lb_agent_on_active_set(a, 0xb, 1 * S, &o);
+	CU_ASSERT_EQUAL(o.metric, 7);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x3, 2 * S, &o), 1);
+	CU_ASSERT(o.reason == LB_AGENT_REDUCE && o.metric == 4);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 12 * S); /* refresh at 2 + 10 */
+	CU_ASSERT_EQUAL(lb_agent_stats(a)->reductions, 2);
+	lb_agent_free(a);
+}
+
+static void test_agent_recovery_during_wait(void)
+{
+	struct lb_agent *a = agent(10, 1, 4 * S, false);
+	struct lb_agent_out o;
+	lb_agent_on_active_set(a, 0xb, 1 * S, &o);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0xf, 2 * S, &o), 0); /* peer 2 back */
+	CU_ASSERT(!o.advertise && o.reason == LB_AGENT_NONE);
+	CU_ASSERT_EQUAL(lb_agent_metric(a), 9);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 5 * S);
+	CU_ASSERT_EQUAL(lb_agent_tick(a, 5 * S, &o), 1);
+	CU_ASSERT(o.reason == LB_AGENT_RESTORE && o.metric == 10);
+	/* a membership change that is not a strict subset (swap) does not reduce */
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0xb, 6 * S, &o), 1);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x7, 7 * S, &o), 0); /* {0,1,3} -> {0,1,2} */
+	CU_ASSERT_EQUAL(o.reason, LB_AGENT_NONE);
+	lb_agent_free(a);
+}
+
+static void test_agent_isolated(void)
+{
+	struct lb_agent *a = agent(10, 1, 40 * S, false);
+	struct lb_agent_out o;
+	/* straight to {self}: no reduction */
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x1, 1 * S, &o), 0);
+	CU_ASSERT(!o.advertise && o.reason == LB_AGENT_ISOLATED);
+	CU_ASSERT_EQUAL(lb_agent_metric(a), 10);
+	CU_ASSERT(!lb_agent_reduced(a));
+	/* reduced, then isolated: back to n at once */
+	lb_agent_on_active_set(a, 0xf, 2 * S, &o);
+	lb_agent_on_active_set(a, 0x3, 3 * S, &o);
+	CU_ASSERT_EQUAL(lb_agent_metric(a), 9);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x1, 4 * S, &o), 1);
+	CU_ASSERT(o.advertise && o.metric == 10 && o.reason == LB_AGENT_ISOLATED);
+	CU_ASSERT(!lb_agent_reduced(a));
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 14 * S);
+	CU_ASSERT_EQUAL(lb_agent_stats(a)->isolated, 2);
+	lb_agent_free(a);
+}
+
+static void test_agent_clamp(void)
+{
+	struct lb_agent *a = agent(3, 5, 40 * S, true);
+	struct lb_agent_out o;
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0xb, 1 * S, &o), 1);
+	CU_ASSERT_EQUAL(o.metric, 1);
+	CU_ASSERT_EQUAL(lb_agent_stats(a)->clamped, 1);
+	/* already at 1: reduce_again has nothing left to reduce, W re-armed */
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x3, 2 * S, &o), 0);
+	CU_ASSERT_EQUAL(o.reason, LB_AGENT_REARM);
+	CU_ASSERT_EQUAL(lb_agent_metric(a), 1);
+	lb_agent_free(a);
+	/* d = 0: never reduces */
+	a = agent(10, 0, 40 * S, false);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0xb, 1 * S, &o), 0);
+	CU_ASSERT_EQUAL(lb_agent_metric(a), 10);
+	lb_agent_free(a);
+}
+
+static void test_agent_zero_wait(void)
+{
+	struct lb_agent *a = agent(10, 1, 0, false);
+	struct lb_agent_out o;
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0xb, 1 * S, &o), 1);
+	CU_ASSERT_EQUAL(o.metric, 9);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 1 * S);
+	CU_ASSERT_EQUAL(lb_agent_tick(a, 1 * S, &o), 1);
+	CU_ASSERT(o.reason == LB_AGENT_RESTORE && o.metric == 10);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 11 * S);
+	lb_agent_free(a);
+}
+
+static void test_agent_stop(void)
+{
+	struct lb_agent *a = agent(10, 1, 4 * S, false);
+	struct lb_agent_out o;
+	CU_ASSERT_EQUAL(lb_agent_stop(a, &o), 1);
+	CU_ASSERT(o.withdraw && !o.advertise && o.reason == LB_AGENT_WITHDRAW);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), LB_TIME_NEVER);
+	CU_ASSERT_EQUAL(lb_agent_tick(a, 100 * S, &o), 0);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x3, 100 * S, &o), -EPERM);
+	CU_ASSERT_STRING_EQUAL(lb_agent_reason_name(LB_AGENT_RESTORE), "restore");
+	CU_ASSERT_STRING_EQUAL(lb_agent_reason_name((enum lb_agent_reason)99), "?");
+	lb_agent_free(a);
+}
+
+/* Member and agent together, as a node runs them: peer 2 silent after 1 s,
+ * detected at 1.3 s, n - d at once, n at 1.3 s + W. */
+static void test_member_drives_agent(void)
+{
+	struct lb_member *m = member4(0, 0);
+	struct lb_agent *a = agent(10, 1, 2 * S, false);
+	struct lb_agent_out o;
+	uint64_t reduce_at = 0, restore_at = 0;
+	for (uint64_t t = 0; t <= 5 * S; t += 50 * MS) {
+		if (t % (100 * MS) == 0)
+			for (unsigned p = 1; p < 4; p++)
+				if (p != 2 || t <= 1 * S)
+					lb_member_heartbeat(m, p, 100, t);
+		if (lb_member_tick(m, t) > 0 && lb_agent_on_active_set(a, lb_member_active(m), t, &o) > 0 &&
+		    o.reason == LB_AGENT_REDUCE)
+			reduce_at = t;
+		if (lb_agent_tick(a, t, &o) > 0 && o.reason == LB_AGENT_RESTORE)
+			restore_at = t;
+	}
+	CU_ASSERT_EQUAL(reduce_at, 1300 * MS);
+	CU_ASSERT_EQUAL(restore_at, 3300 * MS);
+	lb_member_free(m);
+	lb_agent_free(a);
+}
+
 void lb_test_register(void)
 {
+	LB_SUITE("member", LB_TEST(test_member_params), LB_TEST(test_member_timeout_exact),
+		 LB_TEST(test_member_all_silent), LB_TEST(test_member_health));
+	LB_SUITE("agent", LB_TEST(test_agent_params), LB_TEST(test_agent_reduce_restore),
+		 LB_TEST(test_agent_second_failure_rearms), LB_TEST(test_agent_reduce_again),
+		 LB_TEST(test_agent_recovery_during_wait), LB_TEST(test_agent_isolated), LB_TEST(test_agent_clamp),
+		 LB_TEST(test_agent_zero_wait), LB_TEST(test_agent_stop), LB_TEST(test_member_drives_agent));
 }

@@ -1,5 +1,548 @@
-/* PLACEHOLDER */
+/* Tests of lb_session (the steering session cache) and lb_steer (the
+ * steering decision of seed 000). */
+#include <CUnit/CUnit.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "../cu_main.h"
+#include "lbcore/lb_session.h"
+#include "lbcore/lb_steer.h"
+
+#define MS LB_NS_PER_MS
+
+static struct lb_flow_key key4(uint32_t i)
+{
+	struct lb_flow_key k;
+	uint8_t s[4] = {10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i}, d[4] = {203, 0, 113, 10};
+	lb_flow_key_v4(&k, s, d, (uint16_t)(1024 + i % 60000), 80, LB_PROTO_TCP);
+	return k;
+}
+
+static uint32_t hash_of(uint32_t i)
+{
+	uint64_t z = (uint64_t)(i + 1) * UINT64_C(0x9e3779b97f4a7c15);
+	z = (z ^ (z >> 31)) * UINT64_C(0xbf58476d1ce4e5b9);
+	return (uint32_t)(z ^ (z >> 29));
+}
+
+static struct lb_session *cache(uint32_t cap, uint64_t timeout_ns, bool v6)
+{
+	struct lb_session_params p = {.capacity = cap, .idle_timeout_ns = timeout_ns, .ipv6 = v6};
+	return lb_session_create(&p);
+}
+
+static void test_basic_counters(void)
+{
+	struct lb_session *c = cache(100, 10 * LB_NS_PER_S, false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	struct lb_flow_key a = key4(1), b = key4(2);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, hash_of(1), 0), -ENOENT);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &a, hash_of(1), 3, 0), 0);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, hash_of(1), MS), 3);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &b, hash_of(2), MS), -ENOENT);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &a, hash_of(1), 5, 2 * MS), 1); /* update */
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, hash_of(1), 3 * MS), 5);
+	CU_ASSERT_EQUAL(lb_session_created(c, &a, hash_of(1)), 0u);
+	CU_ASSERT_EQUAL(lb_session_count(c), 1);
+	CU_ASSERT_EQUAL(lb_session_delete(c, &a, hash_of(1)), 0);
+	CU_ASSERT_EQUAL(lb_session_delete(c, &a, hash_of(1)), -ENOENT);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, hash_of(1), 4 * MS), -ENOENT);
+	struct lb_session_stats st;
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.lookups, 5);
+	CU_ASSERT_EQUAL(st.hits, 2);
+	CU_ASSERT_EQUAL(st.misses, 3);
+	CU_ASSERT_EQUAL(st.inserts, 1);
+	CU_ASSERT_EQUAL(st.updates, 1);
+	CU_ASSERT_EQUAL(st.deletes, 1);
+	CU_ASSERT_EQUAL(st.evictions, 0);
+	CU_ASSERT_EQUAL(st.expiries, 0);
+	CU_ASSERT_EQUAL(lb_session_count(c), 0);
+	lb_session_free(c);
+	lb_session_free(NULL);
+	CU_ASSERT_PTR_NULL(cache(0, LB_NS_PER_S, false));
+	CU_ASSERT_PTR_NULL(cache(10, 999999, false)); /* timeout below 1 ms */
+	CU_ASSERT_PTR_NULL(cache(10, LB_SESSION_MAX_TIMEOUT_NS + 1, false));
+	CU_ASSERT_PTR_NULL(cache(LB_SESSION_MAX_CAPACITY + 1, LB_NS_PER_S, false));
+	c = cache(10, LB_SESSION_MAX_TIMEOUT_NS, false);
+	CU_ASSERT_PTR_NOT_NULL(c);
+	lb_session_free(c);
+	CU_ASSERT_PTR_NULL(lb_session_create(NULL));
+}
+
+/* Idle timeout 100 ms: alive at 99.999 ms idle, gone at 100 ms; a hit
+ * refreshes last use; an insert finding its key expired counts an expiry
+ * and stores it as new (creation time reset). */
+static void test_aging(void)
+{
+	struct lb_session *c = cache(100, 100 * MS, false);
+	struct lb_flow_key a = key4(1), b = key4(2), d = key4(3);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &a, hash_of(1), 1, 0), 0);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &b, hash_of(2), 2, 0), 0);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &d, hash_of(3), 3, 0), 0);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, hash_of(1), 100 * MS - 1), 1); /* 99.999999 ms: alive, refreshes a (to 99 ms) */
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &b, hash_of(2), 100 * MS), -ENOENT); /* 100 ms: gone */
+	CU_ASSERT_EQUAL(lb_session_count(c), 2);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, hash_of(1), 198 * MS), 1); /* 99 ms after its refresh */
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, hash_of(1), 298 * MS), -ENOENT); /* 100 ms after */
+	struct lb_session_stats st;
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.lookups, 4);
+	CU_ASSERT_EQUAL(st.hits, 2);
+	CU_ASSERT_EQUAL(st.misses, 2);
+	CU_ASSERT_EQUAL(st.expiries, 2);
+	/* d (idle since 0) is still stored; re-inserting it is an expiry + a new entry */
+	CU_ASSERT_EQUAL(lb_session_count(c), 1);
+	CU_ASSERT_EQUAL(lb_session_created(c, &d, hash_of(3)), 0u);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &d, hash_of(3), 9, 300 * MS + 7), 0);
+	CU_ASSERT_EQUAL(lb_session_created(c, &d, hash_of(3)), 300 * MS);
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.expiries, 3);
+	CU_ASSERT_EQUAL(st.inserts, 4);
+	CU_ASSERT_EQUAL(st.updates, 0);
+	CU_ASSERT_EQUAL(lb_session_count(c), 1);
+	lb_session_free(c);
+}
+
+/* The 32-bit millisecond clock wraps every 2^32 ms (49.7 days): ages are
+ * taken modulo 2^32, so an entry straddling the wrap ages correctly. */
+static void test_clock_wrap(void)
+{
+	const uint64_t wrap = (UINT64_C(1) << 32) * MS;
+	struct lb_session *c = cache(10, 100 * MS, false);
+	struct lb_flow_key a = key4(1);
+	lb_session_insert(c, &a, hash_of(1), 4, wrap - 10 * MS);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, hash_of(1), wrap + 89 * MS), 4); /* idle 99 ms */
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, hash_of(1), wrap + 189 * MS), -ENOENT); /* idle 100 ms */
+	lb_session_free(c);
+}
+
+/* The sweep removes exactly the stale entries and counts them. */
+static void test_sweep(void)
+{
+	struct lb_session *c = cache(1000, 100 * MS, false);
+	for (uint32_t i = 0; i < 500; i++) {
+		struct lb_flow_key k = key4(i);
+		lb_session_insert(c, &k, hash_of(i), 1, (i % 2) ? 50 * MS : 0);
+	}
+	size_t n = 0;
+	for (int round = 0; round < 100; round++)
+		n += lb_session_sweep(c, 120 * MS, 64);
+	CU_ASSERT_EQUAL(n, 250); /* the even ones, idle 120 ms; the odd ones idle 70 ms stay */
+	CU_ASSERT_EQUAL(lb_session_count(c), 250);
+	struct lb_session_stats st;
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.expiries, 250);
+	for (uint32_t i = 1; i < 500; i += 2) {
+		struct lb_flow_key k = key4(i);
+		CU_ASSERT_EQUAL(lb_session_lookup(c, &k, hash_of(i), 120 * MS), 1);
+	}
+	/* max_slots bounds the work: one slot per call, a full pass = slots calls */
+	size_t one = 0;
+	for (size_t i = 0; i < lb_session_slots(c); i++) {
+		size_t r = lb_session_sweep(c, 220 * MS, 1);
+		CU_ASSERT(r <= 1);
+		one += r;
+	}
+	CU_ASSERT_EQUAL(one, 250);
+	CU_ASSERT_EQUAL(lb_session_count(c), 0);
+	CU_ASSERT_EQUAL(lb_session_sweep(c, 220 * MS, SIZE_MAX), 0);
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.expiries, 500);
+	lb_session_free(c);
+}
+
+/* At capacity, an insert evicts the least recently used entry of the key's
+ * window.  Capacity 4 gives the minimum table of LB_SESSION_WINDOW buckets, so every window
+ * is the whole table and the victim is the global LRU.  An expired entry
+ * of the window is taken before any live one (counted as an expiry). */
+static void test_capacity_victim(void)
+{
+	struct lb_session *c = cache(4, 100 * MS, false);
+	struct lb_flow_key k[6];
+	for (uint32_t i = 0; i < 6; i++)
+		k[i] = key4(i);
+	CU_ASSERT_EQUAL(lb_session_slots(c), LB_SESSION_WINDOW * LB_SESSION_BUCKET);
+	for (uint32_t i = 0; i < 4; i++) /* k0..k3 at 1..4 ms */
+		CU_ASSERT_EQUAL(lb_session_insert(c, &k[i], hash_of(i), (uint8_t)i, (i + 1) * MS), 0);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &k[0], hash_of(0), 5 * MS), 0); /* k1 is now the LRU */
+	CU_ASSERT_EQUAL(lb_session_insert(c, &k[4], hash_of(4), 4, 6 * MS), 0);
+	CU_ASSERT_EQUAL(lb_session_count(c), 4);
+	CU_ASSERT_EQUAL(lb_session_created(c, &k[1], hash_of(1)), LB_TIME_NEVER);
+	CU_ASSERT_EQUAL(lb_session_created(c, &k[0], hash_of(0)), 1 * MS);
+	CU_ASSERT_EQUAL(lb_session_created(c, &k[2], hash_of(2)), 3 * MS);
+	CU_ASSERT_EQUAL(lb_session_created(c, &k[3], hash_of(3)), 4 * MS);
+	CU_ASSERT_EQUAL(lb_session_created(c, &k[4], hash_of(4)), 6 * MS);
+	struct lb_session_stats st;
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.evictions, 1);
+	CU_ASSERT_EQUAL(st.expiries, 0);
+	/* at 100 ms refresh k0, k2, k4; at 150 ms k3 (last use 4 ms) is the only expired one */
+	for (uint32_t i = 0; i <= 4; i += 2)
+		CU_ASSERT_EQUAL(lb_session_lookup(c, &k[i], hash_of(i), 100 * MS), (int)i);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &k[5], hash_of(5), 5, 150 * MS), 0);
+	CU_ASSERT_EQUAL(lb_session_created(c, &k[3], hash_of(3)), LB_TIME_NEVER);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &k[5], hash_of(5), 151 * MS), 5);
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.evictions, 1);
+	CU_ASSERT_EQUAL(st.expiries, 1);
+	CU_ASSERT_EQUAL(st.inserts, 6);
+	CU_ASSERT_EQUAL(lb_session_count(c), 4);
+	lb_session_free(c);
+}
+
+/* Capacity 1: the only entry is the victim. */
+static void test_capacity_eviction(void)
+{
+	struct lb_session *c = cache(1, LB_NS_PER_S, false);
+	struct lb_flow_key a = key4(1), b = key4(2);
+	lb_session_insert(c, &a, hash_of(1), 1, 0);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &b, hash_of(2), 2, MS), 0);
+	CU_ASSERT_EQUAL(lb_session_count(c), 1);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, hash_of(1), 2 * MS), -ENOENT);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &b, hash_of(2), 2 * MS), 2);
+	struct lb_session_stats st;
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.evictions, 1);
+	lb_session_free(c);
+	/* a full table of 1000: 1000 more inserts evict 1000, count stays 1000 */
+	c = cache(1000, 1000 * LB_NS_PER_S, false);
+	for (uint32_t i = 0; i < 2000; i++) {
+		struct lb_flow_key k = key4(i);
+		lb_session_insert(c, &k, hash_of(i), (uint8_t)(i % 64), (uint64_t)i * MS);
+	}
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(lb_session_count(c), 1000);
+	CU_ASSERT_EQUAL(st.inserts, 2000);
+	CU_ASSERT_EQUAL(st.evictions, 1000);
+	/* the newest entry is always there */
+	struct lb_flow_key k = key4(1999);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &k, hash_of(1999), 2000 * MS), 1999 % 64);
+	lb_session_free(c);
+}
+
+/* A constant hash (every key in one home bucket, DPDK's pseudo_hash trick):
+ * the window holds LB_SESSION_BUCKET x LB_SESSION_WINDOW = 64 keys; lookups
+ * stay exact (same tag, different keys: no false hits); the 65th insert
+ * evicts the LRU key; deletes work. */
+static void test_constant_hash(void)
+{
+	const uint32_t H = 0x12345678;
+	const unsigned W = LB_SESSION_BUCKET * LB_SESSION_WINDOW;
+	struct lb_session *c = cache(10000, 1000 * LB_NS_PER_S, false);
+	for (uint32_t i = 0; i < W; i++) {
+		struct lb_flow_key k = key4(i);
+		CU_ASSERT_EQUAL(lb_session_insert(c, &k, H, (uint8_t)(i % 64), (uint64_t)(i + 1) * MS), 0);
+	}
+	for (uint32_t i = 0; i < W; i++) {
+		struct lb_flow_key k = key4(i);
+		CU_ASSERT_EQUAL(lb_session_lookup(c, &k, H, (100 + i) * MS), (int)(i % 64));
+	}
+	struct lb_flow_key absent = key4(999);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &absent, H, 200 * MS), -ENOENT);
+	/* key 0 was looked up first (t = 100 ms, the others later): the LRU */
+	struct lb_flow_key k = key4(W);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &k, H, 7, 300 * MS), 0);
+	struct lb_flow_key k0 = key4(0);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &k0, H, 301 * MS), -ENOENT);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &k, H, 301 * MS), 7);
+	struct lb_session_stats st;
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.evictions, 1);
+	CU_ASSERT_EQUAL(lb_session_count(c), W);
+	struct lb_flow_key k5 = key4(5);
+	CU_ASSERT_EQUAL(lb_session_delete(c, &k5, H), 0);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &k5, H, 302 * MS), -ENOENT);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &k5, H, 9, 303 * MS), 0); /* reuses the freed slot: no eviction */
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.evictions, 1);
+	lb_session_free(c);
+}
+
+static void test_ipv6(void)
+{
+	uint8_t s[16] = {0xfd, 1}, d[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x10};
+	struct lb_flow_key a, b;
+	lb_flow_key_v6(&a, s, d, 1000, 80, LB_PROTO_UDP);
+	b = a;
+	b.src[15] = 1; /* differs in the last byte only */
+	struct lb_session *c4 = cache(10, LB_NS_PER_S, false);
+	CU_ASSERT_EQUAL(lb_session_insert(c4, &a, 1, 2, 0), -EAFNOSUPPORT);
+	lb_session_free(c4);
+	struct lb_session *c = cache(10, LB_NS_PER_S, true);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &a, 77, 2, 0), 0);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, 77, 0), 2);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &b, 77, 0), -ENOENT);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &b, 77, 3, 0), 0);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &b, 77, 0), 3);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, 77, 0), 2);
+	/* an IPv4 key equal to a's first address bytes and ports, same hash: no false hit */
+	struct lb_flow_key v4;
+	lb_flow_key_v4(&v4, a.src, a.dst, 1000, 80, LB_PROTO_UDP);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &v4, 77, 0), -ENOENT);
+	CU_ASSERT_EQUAL(lb_session_insert(c, &v4, 77, 4, 0), 0);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &v4, 77, 0), 4);
+	CU_ASSERT_EQUAL(lb_session_delete(c, &a, 77), 0);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &a, 77, 0), -ENOENT);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &b, 77, 0), 3);
+	CU_ASSERT_EQUAL(lb_session_count(c), 2);
+	lb_session_free(c);
+}
+
+/* Filling a 1M cache with 1M keys of a good hash: every key but the few
+ * whose 64-slot window filled up is found; evictions stay below 0.1%.
+ * The count is pinned (deterministic for this hash). */
+static void test_fill_1m(void)
+{
+	const uint32_t n = 1000000;
+	struct lb_session *c = cache(n, 1000 * LB_NS_PER_S, false);
+	for (uint32_t i = 0; i < n; i++) {
+		struct lb_flow_key k = key4(i);
+		lb_session_insert(c, &k, hash_of(i), (uint8_t)(i % 64), MS);
+	}
+	struct lb_session_stats st;
+	lb_session_stats(c, &st);
+	fprintf(stderr, "\n  1M inserts into a 1M cache: %llu evictions\n", (unsigned long long)st.evictions);
+	CU_ASSERT_EQUAL(st.inserts, n);
+	CU_ASSERT(st.evictions < n / 1000);
+	CU_ASSERT_EQUAL(st.evictions, 318); /* measured */
+	CU_ASSERT_EQUAL(lb_session_count(c), n - st.evictions);
+	uint32_t found = 0, wrong = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		struct lb_flow_key k = key4(i);
+		int o = lb_session_lookup(c, &k, hash_of(i), 2 * MS);
+		found += o >= 0;
+		wrong += o >= 0 && o != (int)(i % 64);
+	}
+	CU_ASSERT_EQUAL(found, n - st.evictions);
+	CU_ASSERT_EQUAL(wrong, 0);
+	lb_session_free(c);
+}
+
+/* lookup_bulk = the same answers and counters as scalar lookups. */
+static void test_bulk(void)
+{
+	enum { N = 100 };
+	struct lb_session *c1 = cache(1000, LB_NS_PER_S, false), *c2 = cache(1000, LB_NS_PER_S, false);
+	struct lb_flow_key keys[N];
+	uint32_t hashes[N];
+	int owners[N];
+	for (uint32_t i = 0; i < N; i++) {
+		keys[i] = key4(i);
+		hashes[i] = hash_of(i);
+		if (i % 3 == 0) { /* a third present */
+			lb_session_insert(c1, &keys[i], hashes[i], (uint8_t)(i % 64), 0);
+			lb_session_insert(c2, &keys[i], hashes[i], (uint8_t)(i % 64), 0);
+		}
+	}
+	CU_ASSERT_EQUAL(lb_session_lookup_bulk(c1, keys, hashes, N, MS, owners), 34);
+	for (uint32_t i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(owners[i], lb_session_lookup(c2, &keys[i], hashes[i], MS));
+	struct lb_session_stats s1, s2;
+	lb_session_stats(c1, &s1);
+	lb_session_stats(c2, &s2);
+	CU_ASSERT_EQUAL(memcmp(&s1, &s2, sizeof s1), 0);
+	CU_ASSERT_EQUAL(s1.hits, 34);
+	CU_ASSERT_EQUAL(s1.misses, 66);
+	CU_ASSERT_EQUAL(lb_session_lookup_bulk(c1, keys, hashes, 0, MS, owners), 0);
+	lb_session_free(c1);
+	lb_session_free(c2);
+}
+
+/* Memory per entry at 1M entries: <= 40 bytes IPv4-only (the issue 6
+ * target), <= 80 with IPv6 enabled. */
+static void test_memory_per_entry(void)
+{
+	CU_ASSERT_EQUAL(lb_session_entry_bytes(LB_AF_INET), 26);
+	CU_ASSERT_EQUAL(lb_session_entry_bytes(LB_AF_INET6), 58);
+	CU_ASSERT_EQUAL(lb_session_entry_bytes(5), 0);
+	struct lb_session *c = cache(1000000, LB_NS_PER_S, false);
+	double per = (double)lb_session_memory(c) / 1e6;
+	fprintf(stderr, "\n  bytes per entry: IPv4-only %.2f", per);
+	CU_ASSERT(per <= 40.0);
+	/* = the stated per-slot cost x 4/3 slots per entry, + 1 overflow byte per 8 slots */
+	CU_ASSERT(per >= 26.0 * 4 / 3 && per <= 26.0 * 4 / 3 + 0.2);
+	lb_session_free(c);
+	c = cache(1000000, LB_NS_PER_S, true);
+	per = (double)lb_session_memory(c) / 1e6;
+	fprintf(stderr, ", with IPv6 %.2f\n", per);
+	CU_ASSERT(per <= 80.0);
+	lb_session_free(c);
+}
+
+/* Steering --------------------------------------------------------------- */
+
+struct rig {
+	struct lb_session *cache;
+	struct lb_owner *owner;
+	struct lb_steer *steer;
+};
+
+static void rig_init(struct rig *r, uint8_t self, bool use_cache, enum lb_steer_dead_policy pol, lb_nodeset set)
+{
+	r->cache = cache(1000, 10 * LB_NS_PER_S, false);
+	struct lb_owner_params op = {.kind = LB_OWNER_MODULO};
+	r->owner = lb_owner_create(&op);
+	lb_owner_set_active(r->owner, set);
+	struct lb_steer_params sp = {.self = self, .use_cache = use_cache, .dead_policy = pol};
+	r->steer = lb_steer_create(&sp, r->cache, r->owner);
+}
+
+static void rig_free(struct rig *r)
+{
+	lb_steer_free(r->steer);
+	lb_owner_free(r->owner);
+	lb_session_free(r->cache);
+}
+
+/* Miss then hit; LOCAL vs REMOTE (modulo over {0,1,2,3}: hash 5 -> id 1). */
+static void test_steer_miss_hit(void)
+{
+	struct rig r;
+	lb_nodeset all = lb_nodeset_first(4);
+	rig_init(&r, 1, true, LB_STEER_DEAD_RESELECT, all);
+	struct lb_flow_key a = key4(1);
+	struct lb_steer_result res;
+	CU_ASSERT_EQUAL(lb_steer_decide(r.steer, &a, 5, all, 0, &res), 0);
+	CU_ASSERT_EQUAL(res.action, LB_STEER_LOCAL);
+	CU_ASSERT_EQUAL(res.owner, 1);
+	CU_ASSERT_FALSE(res.from_cache);
+	CU_ASSERT_EQUAL(lb_steer_decide(r.steer, &a, 5, all, MS, &res), 0);
+	CU_ASSERT_TRUE(res.from_cache);
+	CU_ASSERT_EQUAL(res.action, LB_STEER_LOCAL);
+	struct lb_flow_key b = key4(2);
+	CU_ASSERT_EQUAL(lb_steer_decide(r.steer, &b, 6, all, MS, &res), 0);
+	CU_ASSERT_EQUAL(res.action, LB_STEER_REMOTE);
+	CU_ASSERT_EQUAL(res.owner, 2);
+	CU_ASSERT_FALSE(res.from_cache);
+	CU_ASSERT_EQUAL(lb_steer_decide(r.steer, &b, 6, all, 2 * MS, &res), 0);
+	CU_ASSERT_EQUAL(res.action, LB_STEER_REMOTE);
+	CU_ASSERT_EQUAL(res.owner, 2);
+	CU_ASSERT_TRUE(res.from_cache);
+	struct lb_steer_stats st;
+	lb_steer_stats(r.steer, &st);
+	CU_ASSERT_EQUAL(st.decisions, 4);
+	CU_ASSERT_EQUAL(st.local, 2);
+	CU_ASSERT_EQUAL(st.remote, 2);
+	CU_ASSERT_EQUAL(st.hits, 2);
+	struct lb_session_stats cs;
+	lb_session_stats(r.cache, &cs);
+	CU_ASSERT_EQUAL(cs.lookups, 4);
+	CU_ASSERT_EQUAL(cs.hits, 2);
+	CU_ASSERT_EQUAL(cs.inserts, 2);
+	CU_ASSERT_EQUAL(lb_session_count(r.cache), 2);
+	rig_free(&r);
+}
+
+/* The cached owner survives a membership change that would remap it: node
+ * 3 leaves; hash 6 -> modulo over {0,1,2,3} = id 2 (cached); over {0,1,2}
+ * it would be id 0.  The session keeps 2.  Without the cache: 0. */
+static void test_steer_cache_keeps_owner(void)
+{
+	struct rig r, nc;
+	lb_nodeset all = lb_nodeset_first(4), less = lb_nodeset_first(3);
+	rig_init(&r, 1, true, LB_STEER_DEAD_RESELECT, all);
+	rig_init(&nc, 1, false, LB_STEER_DEAD_RESELECT, all);
+	struct lb_flow_key a = key4(1);
+	struct lb_steer_result res;
+	lb_steer_decide(r.steer, &a, 6, all, 0, &res);
+	CU_ASSERT_EQUAL(res.owner, 2);
+	lb_owner_set_active(r.owner, less);
+	lb_owner_set_active(nc.owner, less);
+	lb_steer_decide(r.steer, &a, 6, less, MS, &res);
+	CU_ASSERT_EQUAL(res.owner, 2);
+	CU_ASSERT_TRUE(res.from_cache);
+	lb_steer_decide(nc.steer, &a, 6, less, MS, &res);
+	CU_ASSERT_EQUAL(res.owner, 0);
+	CU_ASSERT_FALSE(res.from_cache);
+	CU_ASSERT_EQUAL(lb_session_count(nc.cache), 0); /* cache off stores nothing */
+	struct lb_session_stats cs;
+	lb_session_stats(nc.cache, &cs);
+	CU_ASSERT_EQUAL(cs.lookups, 0); /* ... and never looks */
+	lb_steer_decide(nc.steer, &a, 6, less, 2 * MS, &res);
+	CU_ASSERT_FALSE(res.from_cache);
+	struct lb_steer_stats st;
+	lb_steer_stats(nc.steer, &st);
+	CU_ASSERT_EQUAL(st.decisions, 2);
+	CU_ASSERT_EQUAL(st.hits, 0);
+	CU_ASSERT_EQUAL(st.remote, 2); /* self is 1: owner 0 both times */
+	/* use_cache with a NULL cache is the same as off */
+	struct lb_steer_params sp = {.self = 0, .use_cache = true};
+	struct lb_steer *s0 = lb_steer_create(&sp, NULL, nc.owner);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s0);
+	CU_ASSERT_EQUAL(lb_steer_decide(s0, &a, 6, less, 0, &res), 0);
+	CU_ASSERT_EQUAL(res.action, LB_STEER_LOCAL);
+	CU_ASSERT_FALSE(res.from_cache);
+	lb_steer_free(s0);
+	lb_steer_free(NULL);
+	rig_free(&r);
+	rig_free(&nc);
+}
+
+/* Cached owner down: RESELECT picks a new owner and updates the session;
+ * DROP answers DROP.  Both counted. */
+static void test_steer_dead_owner(void)
+{
+	lb_nodeset all = lb_nodeset_first(4), no2 = all & ~lb_nodeset_bit(2);
+	struct lb_flow_key a = key4(1);
+	struct lb_steer_result res;
+	struct lb_steer_stats st;
+	struct rig r;
+	rig_init(&r, 1, true, LB_STEER_DEAD_RESELECT, all);
+	lb_steer_decide(r.steer, &a, 6, all, 0, &res); /* owner 2 */
+	lb_owner_set_active(r.owner, no2);             /* {0,1,3}: 6 mod 3 = 0 -> id 0 */
+	CU_ASSERT_EQUAL(lb_steer_decide(r.steer, &a, 6, no2, MS, &res), 0);
+	CU_ASSERT_TRUE(res.reselected);
+	CU_ASSERT_TRUE(res.from_cache);
+	CU_ASSERT_EQUAL(res.owner, 0);
+	CU_ASSERT_EQUAL(res.action, LB_STEER_REMOTE);
+	CU_ASSERT_EQUAL(lb_session_lookup(r.cache, &a, 6, 2 * MS), 0); /* session updated */
+	CU_ASSERT_EQUAL(lb_steer_decide(r.steer, &a, 6, no2, 3 * MS, &res), 0);
+	CU_ASSERT_FALSE(res.reselected);
+	CU_ASSERT_EQUAL(res.owner, 0);
+	lb_steer_stats(r.steer, &st);
+	CU_ASSERT_EQUAL(st.reselected_dead_owner, 1);
+	CU_ASSERT_EQUAL(st.dropped_dead_owner, 0);
+	CU_ASSERT_EQUAL(st.remote, 3);
+	struct lb_session_stats cs;
+	lb_session_stats(r.cache, &cs);
+	CU_ASSERT_EQUAL(cs.inserts, 1);
+	CU_ASSERT_EQUAL(cs.updates, 1);
+	rig_free(&r);
+	rig_init(&r, 1, true, LB_STEER_DEAD_DROP, all);
+	lb_steer_decide(r.steer, &a, 6, all, 0, &res);
+	lb_owner_set_active(r.owner, no2);
+	CU_ASSERT_EQUAL(lb_steer_decide(r.steer, &a, 6, no2, MS, &res), 0);
+	CU_ASSERT_EQUAL(res.action, LB_STEER_DROP);
+	CU_ASSERT_EQUAL(res.owner, 2);
+	lb_steer_stats(r.steer, &st);
+	CU_ASSERT_EQUAL(st.dropped_dead_owner, 1);
+	/* empty active set: no owner */
+	lb_owner_set_active(r.owner, 0);
+	struct lb_flow_key b = key4(2);
+	CU_ASSERT_EQUAL(lb_steer_decide(r.steer, &b, 9, 0, MS, &res), -ENOENT);
+	CU_ASSERT_EQUAL(res.action, LB_STEER_DROP);
+	/* the DROP policy keeps the session: the next packet is dropped too */
+	CU_ASSERT_EQUAL(lb_steer_decide(r.steer, &a, 6, no2, 2 * MS, &res), 0);
+	CU_ASSERT_EQUAL(res.action, LB_STEER_DROP);
+	CU_ASSERT_TRUE(res.from_cache);
+	lb_steer_stats(r.steer, &st);
+	CU_ASSERT_EQUAL(st.decisions, 4);
+	CU_ASSERT_EQUAL(st.dropped_dead_owner, 2);
+	CU_ASSERT_EQUAL(st.no_owner, 1);
+	CU_ASSERT_EQUAL(st.reselected_dead_owner, 0);
+	CU_ASSERT_EQUAL(st.decisions, st.local + st.remote + st.dropped_dead_owner + st.no_owner);
+	struct lb_steer_params bad = {.self = 64};
+	CU_ASSERT_PTR_NULL(lb_steer_create(&bad, NULL, r.owner));
+	rig_free(&r);
+}
+
 void lb_test_register(void)
 {
+	LB_SUITE("session", LB_TEST(test_basic_counters), LB_TEST(test_aging), LB_TEST(test_clock_wrap),
+		 LB_TEST(test_sweep), LB_TEST(test_capacity_victim), LB_TEST(test_capacity_eviction),
+		 LB_TEST(test_constant_hash), LB_TEST(test_ipv6), LB_TEST(test_fill_1m), LB_TEST(test_bulk), LB_TEST(test_memory_per_entry));
+	LB_SUITE("steer", LB_TEST(test_steer_miss_hit), LB_TEST(test_steer_cache_keeps_owner),
+		 LB_TEST(test_steer_dead_owner));
 }

@@ -1,7 +1,22 @@
-/* lb_flow.h - the flow key (IPv4/IPv6 5-tuple) and header parsing.  PLACEHOLDER: to be completed. */
+/* lb_flow.h - the flow key (IPv4/IPv6 5-tuple), parsed from and written to
+ * real IP + TCP/UDP header bytes.
+ *
+ * Parsing never reads past the given length.  Return codes of
+ * lb_flow_parse():
+ *   0                 ok, *out filled
+ *   -EMSGSIZE         truncated: the bytes end inside the IP or L4 header,
+ *                     or before the length the IP header claims
+ *   -EINVAL           malformed: bad version, IHL < 5, total length below the
+ *                     header length, TCP data offset < 5
+ *   -EPROTONOSUPPORT  not TCP or UDP, an IPv4 fragment other than the first
+ *                     (no ports), or an IPv6 extension header other than
+ *                     hop-by-hop (the only one skipped)
+ * The IP total/payload length may be shorter than len (the rest is padding
+ * and ignored), never longer. */
 #ifndef LBCORE_LB_FLOW_H
 #define LBCORE_LB_FLOW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +44,26 @@ struct lb_flow_key {
 	uint8_t src[16];
 	uint8_t dst[16];
 };
+
+int lb_flow_parse(const uint8_t *pkt, size_t len, struct lb_flow_key *out);
+
+/* Writes an IPv4 (with its header checksum; DF set, TTL 64) or IPv6 (hop
+ * limit 64) header and a TCP (20 bytes, ACK set, or SYN alone when syn) or
+ * UDP (8 bytes) header for key k, with payload_len bytes of payload to
+ * follow (counted in the length fields; L4 checksums are left 0).  Returns
+ * the header length (28, 40, 48 or 60), -ENOSPC if cap is too small, or
+ * -EINVAL for a bad family or protocol. */
+int lb_flow_write_headers(const struct lb_flow_key *k, uint8_t *buf, size_t cap, uint16_t payload_len, bool syn);
+
+/* Key constructors; addresses in network byte order. */
+void lb_flow_key_v4(struct lb_flow_key *k, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
+		    uint16_t dport, uint8_t proto);
+void lb_flow_key_v6(struct lb_flow_key *k, const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
+		    uint16_t dport, uint8_t proto);
+bool lb_flow_key_eq(const struct lb_flow_key *a, const struct lb_flow_key *b);
+/* "tcp 10.0.0.1:1234 > 203.0.113.10:80" (IPv6 in brackets) into buf;
+ * returns buf.  cap >= 112 always suffices. */
+char *lb_flow_key_format(const struct lb_flow_key *k, char *buf, size_t cap);
 
 #ifdef __cplusplus
 }

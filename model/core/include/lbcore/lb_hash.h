@@ -1,5 +1,78 @@
-/* lb_hash.h - PLACEHOLDER: to be written. */
+/* lb_hash.h - flow hashes, each seeded or keyed.
+ *
+ *  Toeplitz (Microsoft RSS): input in RSS order - source address,
+ *    destination address, source port, destination port (ports omitted by
+ *    lb_toeplitz_ip()); a 40-byte key, by default Microsoft's verification
+ *    key.  Matches "Verifying the RSS Hash Calculation" bit for bit.
+ *  CRC32C (Castagnoli, reflected polynomial 0x82F63B78; RFC 3720 B.4).
+ *  FAST: a 64-bit multiply-xorshift hash (the murmur3 fmix64 finaliser
+ *    applied to a seeded running state), for simulations.
+ *
+ * A flow key is hashed over its meaningful bytes only: source address (4 or
+ * 16 bytes), destination address, source port, destination port (big-endian)
+ * and, for CRC32C and FAST, the protocol byte.
+ *
+ * struct lb_hasher holds the precomputed tables (Toeplitz: 36 x 256 32-bit
+ * windows, ~36 KiB; CRC32C: 256 entries), so the per-packet path is one
+ * table lookup per input byte.  It is a plain value: init it once, then use
+ * it from any number of threads read-only.
+ */
 #ifndef LBCORE_LB_HASH_H
 #define LBCORE_LB_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lb_flow.h"
 #include "lb_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum lb_hash_kind { LB_HASH_CRC32C, LB_HASH_TOEPLITZ, LB_HASH_FAST };
+
+#define LB_TOEPLITZ_KEY_LEN 40
+#define LB_TOEPLITZ_MAX_INPUT 36 /* IPv6 addresses + ports */
+
+/* Microsoft's RSS verification key. */
+extern const uint8_t lb_toeplitz_ms_key[LB_TOEPLITZ_KEY_LEN];
+
+struct lb_hasher {
+	enum lb_hash_kind kind;
+	uint64_t seed;
+	uint8_t key[LB_TOEPLITZ_KEY_LEN]; /* Toeplitz key in use */
+	union {
+		uint32_t toeplitz[LB_TOEPLITZ_MAX_INPUT][256];
+		uint32_t crc[256];
+	} t;
+};
+
+/* Initialises h.  Toeplitz: seed 0 selects Microsoft's key; any other seed
+ * derives the key from splitmix64(seed) (8 bytes per step, big-endian).
+ * CRC32C: the seed's low 32 bits are the initial CRC value (as for
+ * lb_crc32c()).  Returns 0 or -EINVAL (unknown kind). */
+int lb_hasher_init(struct lb_hasher *h, enum lb_hash_kind kind, uint64_t seed);
+/* Toeplitz with an explicit key. */
+void lb_hasher_init_toeplitz_key(struct lb_hasher *h, const uint8_t key[LB_TOEPLITZ_KEY_LEN]);
+
+/* The flow hash. */
+uint32_t lb_hasher_flow(const struct lb_hasher *h, const struct lb_flow_key *k);
+/* Symmetric variant: hashes the key with (address, port) pairs ordered so that
+ * both directions of a connection give the same value. */
+uint32_t lb_hasher_flow_symmetric(const struct lb_hasher *h, const struct lb_flow_key *k);
+/* Toeplitz over addresses only (RSS "IP only"); h must be a Toeplitz hasher. */
+uint32_t lb_toeplitz_ip(const struct lb_hasher *h, const struct lb_flow_key *k);
+
+/* CRC32C of buf continuing from crc (0 to start): the standard check value
+ * lb_crc32c(0, "123456789", 9) is 0xE3069283. */
+uint32_t lb_crc32c(uint32_t crc, const void *buf, size_t len);
+
+/* "crc32c", "toeplitz", "fast" <-> kind; parse returns 0 or -EINVAL. */
+int lb_hash_kind_parse(const char *name, enum lb_hash_kind *out);
+const char *lb_hash_kind_name(enum lb_hash_kind kind);
+
+#ifdef __cplusplus
+}
+#endif
 #endif
