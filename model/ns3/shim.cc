@@ -1,2 +1,532 @@
-// PLACEHOLDER
+// shim.cc - the C API of shim.h over ns-3 3.37.  See shim.h for semantics.
+//
+// Per-packet cost: device records are found by index (the device's id), the
+// receive path copies at most SHIM_RX_BYTES, padding is ns-3 zero-area bytes
+// (no copy), and events live in a recycled slot table.
 #include "shim.h"
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <ns3/core-module.h>
+#include <ns3/network-module.h>
+#include <ns3/point-to-point-module.h>
+#include <ns3/ppp-header.h>
+
+using namespace ns3;
+
+namespace
+{
+
+// Destination member device of a backplane packet, read by the switch.
+class ShimDstTag : public Tag
+{
+  public:
+    uint32_t dst = 0;
+
+    static TypeId GetTypeId()
+    {
+        static TypeId tid =
+            TypeId("lbsim::ShimDstTag").SetParent<Tag>().AddConstructor<ShimDstTag>();
+        return tid;
+    }
+
+    TypeId GetInstanceTypeId() const override
+    {
+        return GetTypeId();
+    }
+
+    uint32_t GetSerializedSize() const override
+    {
+        return 4;
+    }
+
+    void Serialize(TagBuffer i) const override
+    {
+        i.WriteU32(dst);
+    }
+
+    void Deserialize(TagBuffer i) override
+    {
+        dst = i.ReadU32();
+    }
+
+    void Print(std::ostream& os) const override
+    {
+        os << "dst=" << dst;
+    }
+};
+
+enum DevKind
+{
+    DEV_P2P,
+    DEV_MEMBER, // a member's backplane device
+    DEV_SWITCH, // a switch port
+};
+
+struct Dev
+{
+    Ptr<PointToPointNetDevice> nd;
+    uint32_t node = 0;
+    uint32_t peer = 0; // device at the other end of the link
+    uint32_t member = 0; // for DEV_SWITCH: the member device this port leads to
+    DevKind kind = DEV_P2P;
+    bool up = true;
+    double loss = 0;
+};
+
+struct Slot
+{
+    EventId id;
+    shim_event_fn fn = nullptr;
+    void* user = nullptr;
+    uint32_t gen = 1;
+    bool busy = false;
+};
+
+bool g_exists = false;
+
+} // namespace
+
+struct shim_rng
+{
+    Ptr<UniformRandomVariable> v;
+};
+
+struct shim_sim
+{
+    std::vector<Ptr<Node>> nodes;
+    std::vector<bool> node_up;
+    std::vector<Dev> devs;
+    std::vector<Slot> slots;
+    std::vector<uint32_t> free_slots;
+    std::vector<shim_rng*> rngs;
+    Ptr<UniformRandomVariable> loss_rv;
+    shim_rx_fn rx = nullptr;
+    shim_drop_fn drop = nullptr;
+    void* user = nullptr;
+    uint64_t in_flight = 0;
+    PointToPointHelper p2p;
+
+    void Fire(uint32_t idx);
+    void Drop(uint32_t dev, Ptr<const Packet> p, shim_drop_reason why);
+    void Transmit(uint32_t dev, Ptr<Packet> p);
+    uint32_t AddDev(Ptr<NetDevice> nd, uint32_t node, DevKind kind);
+};
+
+void
+shim_sim::Fire(uint32_t idx)
+{
+    Slot& s = slots[idx];
+    shim_event_fn fn = s.fn;
+    void* user = s.user;
+    s.busy = false;
+    s.gen++;
+    free_slots.push_back(idx);
+    fn(user);
+}
+
+void
+shim_sim::Drop(uint32_t dev, Ptr<const Packet> p, shim_drop_reason why)
+{
+    uint8_t buf[SHIM_RX_BYTES];
+    uint32_t n = p->CopyData(buf, sizeof buf);
+    in_flight--;
+    if (drop)
+    {
+        drop(user, devs[dev].node, dev, buf, n, why, Simulator::Now().GetNanoSeconds());
+    }
+}
+
+// Enqueue on a device; a full queue is a drop now.
+void
+shim_sim::Transmit(uint32_t dev, Ptr<Packet> p)
+{
+    Dev& d = devs[dev];
+    if (!node_up[d.node])
+    {
+        Drop(dev, p, SHIM_DROP_NODE_DOWN);
+        return;
+    }
+    if (!d.up)
+    {
+        Drop(dev, p, SHIM_DROP_DEVICE_DOWN);
+        return;
+    }
+    if (!d.nd->Send(p, d.nd->GetBroadcast(), 0x0800))
+    {
+        // the device added its PPP header before the queue refused the packet
+        PppHeader ppp;
+        p->RemoveHeader(ppp);
+        Drop(dev, p, SHIM_DROP_QUEUE_FULL);
+    }
+}
+
+// Every device's receive callback, bound to (sim, device id) so the
+// per-packet path indexes a vector instead of searching.
+static bool
+ReceiveOn(shim_sim* s, uint32_t di, Ptr<NetDevice>, Ptr<const Packet> p, uint16_t, const Address&)
+{
+    Dev& d = s->devs[di];
+    if (!s->node_up[d.node])
+    {
+        s->Drop(di, p, SHIM_DROP_NODE_DOWN);
+        return true;
+    }
+    if (!d.up)
+    {
+        s->Drop(di, p, SHIM_DROP_DEVICE_DOWN);
+        return true;
+    }
+    if (d.loss > 0 && s->loss_rv->GetValue() < d.loss)
+    {
+        s->Drop(di, p, SHIM_DROP_LINK_LOSS);
+        return true;
+    }
+    if (d.kind == DEV_SWITCH)
+    {
+        ShimDstTag tag;
+        bool has = p->PeekPacketTag(tag);
+        NS_ASSERT(has);
+        (void)has;
+        // out of the switch port that leads to the destination member
+        s->Transmit(s->devs[tag.dst].peer, p->Copy());
+        return true;
+    }
+    uint8_t buf[SHIM_RX_BYTES];
+    uint32_t n = p->CopyData(buf, sizeof buf);
+    s->in_flight--;
+    if (s->rx)
+    {
+        s->rx(s->user, d.node, di, buf, n, p->GetSize(), Simulator::Now().GetNanoSeconds());
+    }
+    return true;
+}
+
+uint32_t
+shim_sim::AddDev(Ptr<NetDevice> nd, uint32_t node, DevKind kind)
+{
+    Dev d;
+    d.nd = DynamicCast<PointToPointNetDevice>(nd);
+    d.node = node;
+    d.kind = kind;
+    devs.push_back(d);
+    uint32_t id = static_cast<uint32_t>(devs.size() - 1);
+    nd->SetReceiveCallback(MakeBoundCallback(&ReceiveOn, this, id));
+    return id;
+}
+
+    static int link_nodes(struct shim_sim* s,
+                   uint32_t a,
+                   uint32_t b,
+                   uint64_t rate_bps,
+                   uint64_t delay_ns,
+                   uint32_t queue_pkts,
+                   DevKind kind_a,
+                   DevKind kind_b,
+                   uint32_t* dev_a,
+                   uint32_t* dev_b)
+{
+    if (a >= s->nodes.size() || b >= s->nodes.size() || a == b || rate_bps == 0 ||
+        queue_pkts == 0)
+    {
+        return -EINVAL;
+    }
+    s->p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(rate_bps)));
+    s->p2p.SetChannelAttribute("Delay", TimeValue(NanoSeconds(static_cast<int64_t>(delay_ns))));
+    s->p2p.SetQueue("ns3::DropTailQueue<Packet>",
+                    "MaxSize",
+                    QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, queue_pkts)));
+    NetDeviceContainer c = s->p2p.Install(s->nodes[a], s->nodes[b]);
+    uint32_t da = s->AddDev(c.Get(0), a, kind_a);
+    uint32_t db = s->AddDev(c.Get(1), b, kind_b);
+    s->devs[da].peer = db;
+    s->devs[db].peer = da;
+    *dev_a = da;
+    *dev_b = db;
+    return 0;
+}
+
+
+extern "C"
+{
+    struct shim_sim* shim_sim_create(uint64_t seed, uint64_t run, enum shim_scheduler sched)
+    {
+        if (g_exists)
+        {
+            return nullptr;
+        }
+        static const char* const names[] = {"ns3::MapScheduler",
+                                            "ns3::HeapScheduler",
+                                            "ns3::CalendarScheduler",
+                                            "ns3::ListScheduler"};
+        if (static_cast<unsigned>(sched) > SHIM_SCHED_LIST)
+        {
+            return nullptr;
+        }
+        RngSeedManager::SetSeed(static_cast<uint32_t>(seed == 0 ? 1 : seed));
+        RngSeedManager::SetRun(run);
+        ObjectFactory f;
+        f.SetTypeId(names[sched]);
+        Simulator::SetScheduler(f);
+        shim_sim* s = new shim_sim;
+        s->loss_rv = CreateObject<UniformRandomVariable>();
+        s->loss_rv->SetStream(1000);
+        s->p2p.SetDeviceAttribute("Mtu", UintegerValue(65535));
+        g_exists = true;
+        return s;
+    }
+
+    void shim_sim_destroy(struct shim_sim* s)
+    {
+        if (!s)
+        {
+            return;
+        }
+        Simulator::Destroy();
+        for (shim_rng* r : s->rngs)
+        {
+            delete r;
+        }
+        delete s;
+        g_exists = false;
+    }
+
+    uint64_t shim_now_ns(const struct shim_sim*)
+    {
+        return static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
+    }
+
+    uint64_t shim_schedule(struct shim_sim* s, uint64_t delay_ns, shim_event_fn fn, void* user)
+    {
+        uint32_t idx;
+        if (!s->free_slots.empty())
+        {
+            idx = s->free_slots.back();
+            s->free_slots.pop_back();
+        }
+        else
+        {
+            s->slots.emplace_back();
+            idx = static_cast<uint32_t>(s->slots.size() - 1);
+        }
+        Slot& slot = s->slots[idx];
+        slot.fn = fn;
+        slot.user = user;
+        slot.busy = true;
+        slot.id = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(delay_ns)),
+                                      &shim_sim::Fire,
+                                      s,
+                                      idx);
+        return (static_cast<uint64_t>(slot.gen) << 32) | (idx + 1u);
+    }
+
+    bool shim_cancel(struct shim_sim* s, uint64_t handle)
+    {
+        uint32_t low = static_cast<uint32_t>(handle);
+        if (low == 0 || low > s->slots.size())
+        {
+            return false;
+        }
+        uint32_t idx = low - 1;
+        Slot& slot = s->slots[idx];
+        if (!slot.busy || slot.gen != static_cast<uint32_t>(handle >> 32))
+        {
+            return false;
+        }
+        Simulator::Cancel(slot.id);
+        slot.busy = false;
+        slot.gen++;
+        s->free_slots.push_back(idx);
+        return true;
+    }
+
+    void shim_run_until(struct shim_sim*, uint64_t t_ns)
+    {
+        int64_t now = Simulator::Now().GetNanoSeconds();
+        int64_t t = static_cast<int64_t>(t_ns);
+        // Stop(delay) runs after every event at exactly now + delay that was
+        // scheduled before it; +1 ns makes "up to and including t" hold for
+        // events scheduled later at t too.
+        Simulator::Stop(NanoSeconds(t >= now ? t - now + 1 : 0));
+        Simulator::Run();
+    }
+
+    void shim_stop(struct shim_sim*)
+    {
+        Simulator::Stop();
+    }
+
+    uint64_t shim_events_executed(const struct shim_sim*)
+    {
+        return Simulator::GetEventCount();
+    }
+
+    struct shim_rng* shim_rng_create(struct shim_sim* s, uint64_t stream)
+    {
+        shim_rng* r = new shim_rng;
+        r->v = CreateObject<UniformRandomVariable>();
+        r->v->SetStream(static_cast<int64_t>(stream));
+        s->rngs.push_back(r);
+        return r;
+    }
+
+    double shim_rng_uniform(struct shim_rng* r)
+    {
+        return r->v->GetValue();
+    }
+
+    uint32_t shim_node_create(struct shim_sim* s)
+    {
+        s->nodes.push_back(CreateObject<Node>());
+        s->node_up.push_back(true);
+        return static_cast<uint32_t>(s->nodes.size() - 1);
+    }
+
+    int shim_p2p_connect(struct shim_sim* s,
+                         uint32_t node_a,
+                         uint32_t node_b,
+                         uint64_t rate_bps,
+                         uint64_t delay_ns,
+                         uint32_t queue_pkts,
+                         uint32_t* dev_a,
+                         uint32_t* dev_b)
+    {
+        return link_nodes(s, node_a, node_b, rate_bps, delay_ns, queue_pkts, DEV_P2P, DEV_P2P, dev_a, dev_b);
+    }
+
+    int shim_backplane_create(struct shim_sim* s,
+                              const uint32_t* nodes,
+                              size_t n,
+                              uint64_t rate_bps,
+                              uint64_t delay_ns,
+                              uint32_t queue_pkts,
+                              uint32_t* devs)
+    {
+        if (n == 0)
+        {
+            return -EINVAL;
+        }
+        for (size_t i = 0; i < n; i++)
+        {
+            if (nodes[i] >= s->nodes.size())
+            {
+                return -EINVAL;
+            }
+        }
+        uint32_t sw = shim_node_create(s);
+        for (size_t i = 0; i < n; i++)
+        {
+            uint32_t member, port;
+            int rc = link_nodes(s, nodes[i], sw, rate_bps, delay_ns, queue_pkts, DEV_MEMBER, DEV_SWITCH, &member, &port);
+            if (rc < 0)
+            {
+                return rc;
+            }
+            s->devs[port].member = member;
+            devs[i] = member;
+        }
+        return 0;
+    }
+
+    uint32_t shim_dev_node(const struct shim_sim* s, uint32_t dev)
+    {
+        NS_ASSERT(dev < s->devs.size());
+        return s->devs[dev].node;
+    }
+
+    uint32_t shim_dev_peer(const struct shim_sim* s, uint32_t dev)
+    {
+        NS_ASSERT(dev < s->devs.size());
+        return s->devs[dev].peer;
+    }
+
+    void shim_set_callbacks(struct shim_sim* s, shim_rx_fn rx, shim_drop_fn drop, void* user)
+    {
+        s->rx = rx;
+        s->drop = drop;
+        s->user = user;
+    }
+
+    int shim_send(struct shim_sim* s,
+                  uint32_t dev,
+                  uint32_t dst_dev,
+                  const uint8_t* bytes,
+                  size_t len,
+                  size_t wire_len)
+    {
+        if (dev >= s->devs.size() || wire_len < len || wire_len > 65535)
+        {
+            return -EINVAL;
+        }
+        Dev& d = s->devs[dev];
+        Ptr<Packet> p = Create<Packet>(bytes, static_cast<uint32_t>(len));
+        if (wire_len > len)
+        {
+            p->AddPaddingAtEnd(static_cast<uint32_t>(wire_len - len));
+        }
+        if (d.kind == DEV_MEMBER)
+        {
+            if (dst_dev >= s->devs.size() || s->devs[dst_dev].kind != DEV_MEMBER)
+            {
+                return -EINVAL;
+            }
+            ShimDstTag tag;
+            tag.dst = dst_dev;
+            p->AddPacketTag(tag);
+        }
+        s->in_flight++;
+        uint64_t before = s->in_flight;
+        s->Transmit(dev, p);
+        return s->in_flight < before ? 1 : 0;
+    }
+
+    uint64_t shim_in_flight(const struct shim_sim* s)
+    {
+        return s->in_flight;
+    }
+
+    void shim_dev_set_up(struct shim_sim* s, uint32_t dev, bool up)
+    {
+        NS_ASSERT(dev < s->devs.size());
+        s->devs[dev].up = up;
+    }
+
+    bool shim_dev_is_up(const struct shim_sim* s, uint32_t dev)
+    {
+        NS_ASSERT(dev < s->devs.size());
+        return s->devs[dev].up && s->node_up[s->devs[dev].node];
+    }
+
+    void shim_link_set_up(struct shim_sim* s, uint32_t dev, bool up)
+    {
+        shim_dev_set_up(s, dev, up);
+        shim_dev_set_up(s, s->devs[dev].peer, up);
+    }
+
+    void shim_node_set_up(struct shim_sim* s, uint32_t node, bool up)
+    {
+        NS_ASSERT(node < s->nodes.size());
+        s->node_up[node] = up;
+    }
+
+    void shim_link_set_loss(struct shim_sim* s, uint32_t dev, double loss)
+    {
+        NS_ASSERT(dev < s->devs.size());
+        s->devs[dev].loss = loss;
+        s->devs[s->devs[dev].peer].loss = loss;
+    }
+
+    void shim_pcap_enable_all(struct shim_sim* s, const char* dir)
+    {
+        s->p2p.EnablePcapAll(std::string(dir) + "/lbsim", false);
+    }
+
+    void shim_pcap_enable(struct shim_sim* s, uint32_t dev, const char* dir)
+    {
+        NS_ASSERT(dev < s->devs.size());
+        s->p2p.EnablePcap(std::string(dir) + "/lbsim", s->devs[dev].nd, false, true);
+    }
+}
