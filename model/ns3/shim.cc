@@ -109,6 +109,11 @@ struct shim_sim
     void* user = nullptr;
     uint64_t in_flight = 0;
     PointToPointHelper p2p;
+    EventId until_ev;
+    uint64_t until_count = 0;
+    bool until_armed = false;
+
+    void UntilCheck();
 
     void Fire(uint32_t idx);
     void Drop(uint32_t dev, Ptr<const Packet> p, shim_drop_reason why);
@@ -203,6 +208,24 @@ ReceiveOn(shim_sim* s, uint32_t di, Ptr<NetDevice>, Ptr<const Packet> p, uint16_
         s->rx(s->user, d.node, di, buf, n, p->GetSize(), Simulator::Now().GetNanoSeconds());
     }
     return true;
+}
+
+// The run_until sentinel at t: stops once a sentinel runs right after the
+// previous one, i.e. no event at t is left (events scheduled at t by an
+// event at t run before the next sentinel).
+void
+shim_sim::UntilCheck()
+{
+    uint64_t c = Simulator::GetEventCount();
+    if (until_armed && c == until_count + 1)
+    {
+        until_ev = EventId();
+        Simulator::Stop();
+        return;
+    }
+    until_armed = true;
+    until_count = c;
+    until_ev = Simulator::ScheduleNow(&shim_sim::UntilCheck, this);
 }
 
 uint32_t
@@ -343,15 +366,19 @@ extern "C"
         return true;
     }
 
-    void shim_run_until(struct shim_sim*, uint64_t t_ns)
+    void shim_run_until(struct shim_sim* s, uint64_t t_ns)
     {
         int64_t now = Simulator::Now().GetNanoSeconds();
         int64_t t = static_cast<int64_t>(t_ns);
-        // Stop(delay) runs after every event at exactly now + delay that was
-        // scheduled before it; +1 ns makes "up to and including t" hold for
-        // events scheduled later at t too.
-        Simulator::Stop(NanoSeconds(t >= now ? t - now + 1 : 0));
+        if (t < now)
+        {
+            return;
+        }
+        s->until_armed = false;
+        s->until_ev = Simulator::Schedule(NanoSeconds(t - now), &shim_sim::UntilCheck, s);
         Simulator::Run();
+        Simulator::Cancel(s->until_ev); // still pending after shim_stop()
+        s->until_ev = EventId();
     }
 
     void shim_stop(struct shim_sim*)
@@ -465,11 +492,12 @@ extern "C"
         Ptr<Packet> p = Create<Packet>(bytes, static_cast<uint32_t>(len));
         if (wire_len > len)
         {
-            p->AddPaddingAtEnd(static_cast<uint32_t>(wire_len - len));
+            p->AddAtEnd(Create<Packet>(static_cast<uint32_t>(wire_len - len)));
         }
         if (d.kind == DEV_MEMBER)
         {
-            if (dst_dev >= s->devs.size() || s->devs[dst_dev].kind != DEV_MEMBER)
+            if (dst_dev >= s->devs.size() || s->devs[dst_dev].kind != DEV_MEMBER ||
+                s->devs[s->devs[dst_dev].peer].node != s->devs[d.peer].node)
             {
                 return -EINVAL;
             }
@@ -527,6 +555,6 @@ extern "C"
     void shim_pcap_enable(struct shim_sim* s, uint32_t dev, const char* dir)
     {
         NS_ASSERT(dev < s->devs.size());
-        s->p2p.EnablePcap(std::string(dir) + "/lbsim", s->devs[dev].nd, false, true);
+        s->p2p.EnablePcap(std::string(dir) + "/lbsim", s->devs[dev].nd, false, false);
     }
 }
