@@ -1,4 +1,178 @@
-/* scenario.h - PLACEHOLDER: to be written. */
+/* scenario.h - scenario files (GLib GKeyFile INI) -> validated, resolved parameters.
+ *
+ * A scenario file has the groups [scenario], [cluster], [router], [links],
+ * [traffic], any number of [failure.K] (K a positive integer), [output] and
+ * [sweep].  doc/scenario.md lists every key with its default, unit and range;
+ * /work/shared/scenario-reference.ini is the contract file and loads unchanged.
+ *
+ * Errors: scenario_load() returns NULL and sets a GError in SCENARIO_ERROR whose
+ * message names the file (or "--set" for an override), the group, the key and
+ * the value:
+ *     FILE: [GROUP] KEY = "VALUE": REASON
+ *     FILE: [GROUP]: unknown group
+ *     FILE: [GROUP] KEY: unknown key
+ *     FILE: [GROUP] KEY: missing
+ *
+ * Ownership: the caller owns the returned struct scenario and frees it with
+ * scenario_free(); every pointer inside it is owned by the struct.  Loading is
+ * reentrant (no global state); a loaded scenario may be read from many threads.
+ */
 #ifndef LB_SCENARIO_H
 #define LB_SCENARIO_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SCENARIO_ERROR (scenario_error_quark())
+GQuark scenario_error_quark(void);
+
+enum scenario_error_code {
+	SCENARIO_ERROR_IO,      /* the file cannot be read */
+	SCENARIO_ERROR_PARSE,   /* not INI syntax, or a malformed override */
+	SCENARIO_ERROR_UNKNOWN, /* unknown group or key */
+	SCENARIO_ERROR_VALUE,   /* a bad, missing or inconsistent value */
+};
+
+enum scenario_failure_kind {
+	SCENARIO_FAIL_CRASH,
+	SCENARIO_FAIL_RECOVER,
+	SCENARIO_FAIL_LINK_DOWN,
+	SCENARIO_FAIL_LINK_UP,
+	SCENARIO_FAIL_BACKPLANE_DOWN,
+	SCENARIO_FAIL_BACKPLANE_UP,
+	SCENARIO_FAIL_PARTITION,
+	SCENARIO_FAIL_LOSSY,
+};
+
+enum scenario_dist { SCENARIO_DIST_FIXED, SCENARIO_DIST_EXP, SCENARIO_DIST_PARETO };
+
+struct scenario_failure {
+	uint64_t at_ns;
+	enum scenario_failure_kind kind;
+	int node;                 /* -1 when n/a (partition) */
+	double loss;              /* lossy: 0..1; 0 otherwise */
+	uint64_t partition_nodes; /* partition: bit i = node i; 0 otherwise */
+};
+
+struct scenario_sweep_axis {
+	char *key;     /* "group.key" */
+	char **values; /* n_values strings, each valid for key */
+	size_t n_values;
+};
+
+struct scenario {
+	char *path; /* the path as given to scenario_load() */
+
+	/* [scenario] */
+	char *name;
+	uint64_t duration_ns;
+	uint64_t seed;
+	unsigned replications;
+	uint64_t bin_ns;
+
+	/* [cluster] */
+	unsigned nodes;
+	uint8_t vip[16]; /* network byte order; IPv4 in the first 4 bytes */
+	int vip_family;  /* 4 or 6 */
+	uint32_t base_metric;
+	uint32_t metric_reduction;
+	uint64_t restore_wait_ns;
+	uint64_t heartbeat_interval_ns;
+	unsigned heartbeat_misses;
+	char *owner_hash; /* modulo | rendezvous | maglev */
+	uint32_t maglev_table_size;
+	bool session_cache;
+	uint32_t session_capacity;
+	uint64_t session_idle_timeout_ns;
+	char *flow_hash; /* crc32c | toeplitz | fast */
+	uint32_t flow_hash_seed;
+
+	/* [router] */
+	char *ecmp;      /* modulo | hash-threshold | resilient */
+	char *ecmp_hash; /* crc32c | toeplitz | fast */
+	uint32_t ecmp_hash_seed;
+	uint32_t resilient_buckets;
+	uint64_t resilient_idle_timer_ns;
+	uint64_t refresh_interval_ns;
+	uint64_t hold_time_ns;
+	uint64_t processing_delay_ns;
+	uint64_t fib_install_delay_ns;
+	char *failover; /* hold | bfd | readvertise */
+	uint64_t bfd_interval_ns;
+	unsigned bfd_multiplier;
+
+	/* [links] */
+	uint64_t uplink_rate_bps;
+	uint64_t uplink_delay_ns;
+	uint32_t uplink_queue;
+	uint64_t backplane_rate_bps;
+	uint64_t backplane_delay_ns;
+	uint32_t backplane_queue;
+	uint64_t server_rate_bps;
+	uint64_t server_delay_ns;
+	uint64_t client_rate_bps;
+	uint64_t client_delay_ns;
+
+	/* [traffic] */
+	unsigned clients;
+	int ip_version; /* 4 or 6 */
+	int protocol;   /* 6 tcp or 17 udp */
+	double flow_arrival_rate;
+	enum scenario_dist flow_duration_dist;
+	uint64_t flow_duration_mean_ns;
+	double flow_duration_shape; /* pareto only; 0 otherwise */
+	uint32_t initial_flows;
+	double packet_rate;
+	uint32_t packet_size;
+
+	/* [failure.K] */
+	struct scenario_failure *failures;
+	size_t n_failures; /* sorted by at_ns, stable by K */
+
+	/* [output] */
+	char *output_dir;
+	bool flows;
+	bool pcap;
+
+	/* [sweep] */
+	struct scenario_sweep_axis *sweep;
+	size_t n_sweep; /* axes in file order */
+
+	char **warnings; /* non-fatal notes, e.g. "d >= n: survivors advertise metric 1" */
+	size_t n_warnings;
+};
+
+/* Loads and validates path.  overrides: NULL or a NULL-terminated array of
+ * "group.key=value" applied after the file, before validation (the group is
+ * split from the key at the last '.' before '=', so "failure.1.at=1s" sets
+ * [failure.1] at).  Returns NULL and sets *err (SCENARIO_ERROR) on any problem. */
+struct scenario *scenario_load(const char *path, const char *const *overrides, GError **err);
+
+/* Frees sc and everything it owns; NULL is a no-op. */
+void scenario_free(struct scenario *sc);
+
+/* The resolved parameters as INI text that itself loads as a scenario: every
+ * key with its unit, failures as [failure.1..n] in time order, warnings as
+ * comments.  Deterministic.  Free with g_free(). */
+gchar *scenario_describe(const struct scenario *sc);
+
+/* The resolved parameters as one JSON object (for run.json): a nested object
+ * per group, durations in integer ns ("*_ns"), rates in integer bps ("*_bps"),
+ * failures as an array, sweep and warnings.  Deterministic.  Free with g_free(). */
+gchar *scenario_to_json(const struct scenario *sc);
+
+/* Names of the enums as written in scenario files ("crash", "exp", ...). */
+const char *scenario_failure_kind_name(enum scenario_failure_kind k);
+const char *scenario_dist_name(enum scenario_dist d);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif
