@@ -1,0 +1,91 @@
+/* metrics.c - counters, bins and the event log of one run. */
+#include "metrics.h"
+
+#include <string.h>
+
+const char *const sim_drop_names[SIM_DROP_N] = {
+	[SIM_DROP_BLACKHOLE] = "blackhole", [SIM_DROP_STEER_DEAD] = "steer_dead",
+	[SIM_DROP_NO_STATE] = "no_state",   [SIM_DROP_QUEUE] = "queue",
+	[SIM_DROP_NO_ROUTE] = "no_route",   [SIM_DROP_LINK] = "link",
+};
+
+void metrics_init(struct sim_metrics *m, uint64_t duration_ns, uint64_t bin_ns, unsigned n_nodes)
+{
+	memset(m, 0, sizeof *m);
+	g_assert(bin_ns > 0 && n_nodes > 0);
+	m->bin_ns = bin_ns;
+	m->n_bins = (size_t)((duration_ns + bin_ns - 1) / bin_ns);
+	if (m->n_bins == 0)
+		m->n_bins = 1;
+	m->n_nodes = n_nodes;
+	m->bins = g_new0(struct sim_bin, m->n_bins);
+	m->node_bins = g_new0(struct sim_node_bin, m->n_bins * n_nodes);
+	m->events = g_array_new(FALSE, FALSE, sizeof(struct sim_event));
+	m->t_fail_ns = LB_TIME_NEVER;
+	m->first_drop_after_fail_ns = LB_TIME_NEVER;
+	m->last_drop_after_fail_ns = LB_TIME_NEVER;
+}
+
+void metrics_clear(struct sim_metrics *m)
+{
+	g_free(m->bins);
+	g_free(m->node_bins);
+	if (m->events)
+		g_array_free(m->events, TRUE);
+	memset(m, 0, sizeof *m);
+}
+
+void metrics_sent(struct sim_metrics *m, uint64_t t_ns)
+{
+	m->bins[metrics_bin(m, t_ns)].sent++;
+	m->total.sent++;
+}
+
+void metrics_delivered(struct sim_metrics *m, uint64_t t_ns)
+{
+	m->bins[metrics_bin(m, t_ns)].delivered++;
+	m->total.delivered++;
+}
+
+void metrics_drop(struct sim_metrics *m, uint64_t t_ns, enum sim_drop_cause why)
+{
+	g_assert((unsigned)why < SIM_DROP_N);
+	m->bins[metrics_bin(m, t_ns)].drop[why]++;
+	m->total.drop[why]++;
+	if (m->t_fail_ns != LB_TIME_NEVER && t_ns >= m->t_fail_ns) {
+		if (m->first_drop_after_fail_ns == LB_TIME_NEVER)
+			m->first_drop_after_fail_ns = t_ns;
+		m->last_drop_after_fail_ns = t_ns;
+	}
+}
+
+uint64_t metrics_lost(const struct sim_bin *b)
+{
+	uint64_t lost = 0;
+	for (int i = 0; i < SIM_DROP_N; i++)
+		lost += b->drop[i];
+	return lost;
+}
+
+void metrics_event_set(struct sim_metrics *m, uint64_t t_ns, int node, const char *kind, int64_t value,
+		       lb_nodeset set)
+{
+	struct sim_event e = {t_ns, node, kind, value, set, true};
+	g_array_append_val(m->events, e);
+}
+
+void metrics_event(struct sim_metrics *m, uint64_t t_ns, int node, const char *kind, int64_t value)
+{
+	struct sim_event e = {t_ns, node, kind, value, 0, false};
+	g_array_append_val(m->events, e);
+}
+
+const struct sim_event *metrics_find_event(const struct sim_metrics *m, const char *kind, uint64_t t_ns)
+{
+	for (guint i = 0; i < m->events->len; i++) {
+		const struct sim_event *e = &g_array_index(m->events, struct sim_event, i);
+		if (e->t_ns >= t_ns && strcmp(e->kind, kind) == 0)
+			return e;
+	}
+	return NULL;
+}

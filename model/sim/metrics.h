@@ -1,0 +1,105 @@
+/* metrics.h - what a run counts: packet totals by fate, time bins, per-node
+ * bins, the event log and per-flow records.  Pure bookkeeping: no ns-3.
+ *
+ * Every data packet is counted once as sent and, later, exactly once as
+ * delivered or dropped with one cause; what is neither at the end is in
+ * flight.  The world keeps its own count of data packets inside the network
+ * (sent into a link, not yet received or reported dropped) and the run
+ * fails unless sent = delivered + lost + that count. */
+#ifndef LB_SIM_METRICS_H
+#define LB_SIM_METRICS_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lbcore/lb_types.h"
+
+enum sim_drop_cause {
+	SIM_DROP_BLACKHOLE,  /* reached a node that is down */
+	SIM_DROP_STEER_DEAD, /* steered over the backplane to an owner that is down */
+	SIM_DROP_NO_STATE,   /* mid-flow packet at an owner holding no state for it */
+	SIM_DROP_QUEUE,      /* a full queue */
+	SIM_DROP_NO_ROUTE,   /* the router had no route to the VIP */
+	SIM_DROP_LINK,       /* a link or device that is down or lossy */
+	SIM_DROP_N
+};
+
+/* "blackhole", "steer_dead", ...: the CSV columns are drop_<name>. */
+extern const char *const sim_drop_names[SIM_DROP_N];
+
+struct sim_bin {
+	uint64_t sent;
+	uint64_t delivered;
+	uint64_t drop[SIM_DROP_N];
+};
+
+struct sim_node_bin {
+	uint64_t rx_router;   /* data packets received from the router */
+	uint64_t steered_out; /* sent over the backplane to another owner */
+	uint64_t steered_in;  /* received over the backplane, as owner */
+	uint64_t to_server;   /* forwarded to this node's server */
+	uint64_t sessions;    /* steering sessions held (sampled at the bin's end) */
+};
+
+struct sim_event {
+	uint64_t t_ns;
+	int node;         /* -1: the router */
+	const char *kind; /* static string: "fail", "detect", "advertise", ... */
+	int64_t value;    /* metric, peer id, ...; -1 when not applicable */
+	lb_nodeset set;   /* a node set (ECMP set, active set) */
+	bool has_set;
+};
+
+/* One flow's record (flows.csv). */
+struct sim_flow_rec {
+	uint64_t start_ns, end_ns;
+	uint64_t sent, received;
+	uint64_t last_rx_ns;     /* arrival of the last packet received */
+	uint64_t longest_gap_ns; /* longest time between consecutive arrivals */
+	uint32_t next_seq;       /* next sequence number expected at the server */
+	uint32_t out_of_order;
+	bool broken;             /* a packet was dropped as no_state: connection reset */
+	bool disrupted;          /* lost at least one packet */
+};
+
+struct sim_metrics {
+	uint64_t bin_ns;
+	size_t n_bins;
+	unsigned n_nodes;
+	struct sim_bin *bins;           /* n_bins */
+	struct sim_node_bin *node_bins; /* n_bins x n_nodes, bin-major */
+	struct sim_bin total;
+	uint64_t flows_total, flows_broken;
+	uint64_t backplane_bytes;       /* data bytes (wire size) steered over the backplane */
+	uint64_t first_drop_after_fail_ns, last_drop_after_fail_ns;
+	uint64_t t_fail_ns;             /* first failure; LB_TIME_NEVER if none */
+	GArray *events;                 /* struct sim_event, in time order */
+};
+
+void metrics_init(struct sim_metrics *m, uint64_t duration_ns, uint64_t bin_ns, unsigned n_nodes);
+void metrics_clear(struct sim_metrics *m);
+
+static inline size_t metrics_bin(const struct sim_metrics *m, uint64_t t_ns)
+{
+	size_t b = (size_t)(t_ns / m->bin_ns);
+	return b < m->n_bins ? b : m->n_bins - 1;
+}
+
+static inline struct sim_node_bin *metrics_node_bin(struct sim_metrics *m, uint64_t t_ns, unsigned node)
+{
+	return &m->node_bins[metrics_bin(m, t_ns) * m->n_nodes + node];
+}
+
+void metrics_sent(struct sim_metrics *m, uint64_t t_ns);
+void metrics_delivered(struct sim_metrics *m, uint64_t t_ns);
+void metrics_drop(struct sim_metrics *m, uint64_t t_ns, enum sim_drop_cause why);
+uint64_t metrics_lost(const struct sim_bin *b);
+void metrics_event(struct sim_metrics *m, uint64_t t_ns, int node, const char *kind, int64_t value);
+void metrics_event_set(struct sim_metrics *m, uint64_t t_ns, int node, const char *kind, int64_t value,
+		       lb_nodeset set);
+/* First event of this kind at or after t_ns,
+ * or NULL. */
+const struct sim_event *metrics_find_event(const struct sim_metrics *m, const char *kind, uint64_t t_ns);
+
+#endif

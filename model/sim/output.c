@@ -1,0 +1,233 @@
+/* output.c - CSV and JSON writers for one run. */
+#define _POSIX_C_SOURCE 200809L
+#include "output.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "version.h"
+
+const char sim_summary_header[] =
+	"scenario,replication,seed,nodes,failover,owner_hash,session_cache,ecmp,"
+	"sent,delivered,in_flight,lost,drop_blackhole,drop_steer_dead,drop_no_state,"
+	"drop_queue,drop_no_route,drop_link,flows_total,flows_broken,t_fail_s,t_detect_s,"
+	"t_readvertise_s,t_install_s,t_restore_s,loss_window_s,backplane_bytes,events,"
+	"peak_node_share";
+
+const char *output_seconds(char *buf, uint64_t t_ns)
+{
+	if (t_ns == LB_TIME_NEVER)
+		buf[0] = '\0';
+	else
+		snprintf(buf, 32, "%" PRIu64 ".%09" PRIu64, t_ns / LB_NS_PER_S, t_ns % LB_NS_PER_S);
+	return buf;
+}
+
+static void append_drops(GString *out, const struct sim_bin *b)
+{
+	for (int i = 0; i < SIM_DROP_N; i++)
+		g_string_append_printf(out, ",%" PRIu64, b->drop[i]);
+}
+
+void output_summary_row(GString *out, const struct scenario *sc, const struct sim_metrics *m,
+			const struct sim_summary *s)
+{
+	char t[6][32];
+	uint64_t window = LB_TIME_NEVER;
+	if (m->last_drop_after_fail_ns != LB_TIME_NEVER)
+		window = m->last_drop_after_fail_ns - m->t_fail_ns;
+	g_string_append_printf(out, "%s,%" PRIu32 ",%" PRIu64 ",%" PRIu32 ",%s,%s,%s,%s,",
+			       sc->name, s->replication, s->seed, sc->nodes, sc->failover, sc->owner_hash,
+			       sc->session_cache ? "on" : "off", sc->ecmp);
+	g_string_append_printf(out, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, m->total.sent,
+			       m->total.delivered, s->in_flight, metrics_lost(&m->total));
+	append_drops(out, &m->total);
+	g_string_append_printf(out, ",%" PRIu64 ",%" PRIu64 ",%s,%s,%s,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%.6f\n",
+			       m->flows_total, m->flows_broken, output_seconds(t[0], m->t_fail_ns),
+			       output_seconds(t[1], s->t_detect_ns), output_seconds(t[2], s->t_readvertise_ns),
+			       output_seconds(t[3], s->t_install_ns), output_seconds(t[4], s->t_restore_ns),
+			       output_seconds(t[5], window), m->backplane_bytes, s->events, s->peak_node_share);
+}
+
+static GString *timeseries_csv(const struct sim_metrics *m)
+{
+	GString *out = g_string_new("time_s,sent,delivered,lost");
+	char t[32];
+	for (int i = 0; i < SIM_DROP_N; i++)
+		g_string_append_printf(out, ",drop_%s", sim_drop_names[i]);
+	g_string_append_c(out, '\n');
+	for (size_t b = 0; b < m->n_bins; b++) {
+		const struct sim_bin *x = &m->bins[b];
+		g_string_append_printf(out, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+				       output_seconds(t, (uint64_t)b * m->bin_ns), x->sent, x->delivered,
+				       metrics_lost(x));
+		append_drops(out, x);
+		g_string_append_c(out, '\n');
+	}
+	return out;
+}
+
+static GString *nodes_csv(const struct sim_metrics *m)
+{
+	GString *out = g_string_new("time_s,node,rx_router,steered_out,steered_in,to_server,sessions\n");
+	char t[32];
+	for (size_t b = 0; b < m->n_bins; b++) {
+		output_seconds(t, (uint64_t)b * m->bin_ns);
+		for (unsigned n = 0; n < m->n_nodes; n++) {
+			const struct sim_node_bin *x = &m->node_bins[b * m->n_nodes + n];
+			g_string_append_printf(out, "%s,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+					       t, n, x->rx_router, x->steered_out, x->steered_in, x->to_server,
+					       x->sessions);
+		}
+	}
+	return out;
+}
+
+static void append_set(GString *out, lb_nodeset set)
+{
+	bool first = true;
+	for (unsigned i = 0; i < LB_MAX_NODES; i++) {
+		if (!lb_nodeset_has(set, i))
+			continue;
+		g_string_append_printf(out, "%s%u", first ? "" : ";", i);
+		first = false;
+	}
+}
+
+static GString *events_csv(const struct sim_metrics *m)
+{
+	GString *out = g_string_new("time_s,node,event,value,set\n");
+	char t[32];
+	for (guint i = 0; i < m->events->len; i++) {
+		const struct sim_event *e = &g_array_index(m->events, struct sim_event, i);
+		g_string_append_printf(out, "%s,", output_seconds(t, e->t_ns));
+		if (e->node >= 0)
+			g_string_append_printf(out, "%d", e->node);
+		g_string_append_printf(out, ",%s,", e->kind);
+		if (e->value >= 0)
+			g_string_append_printf(out, "%" PRId64, e->value);
+		g_string_append_c(out, ',');
+		if (e->has_set)
+			append_set(out, e->set);
+		g_string_append_c(out, '\n');
+	}
+	return out;
+}
+
+static GString *flows_csv(const struct sim_flows_view *v)
+{
+	GString *out = g_string_new("flow,start_s,end_s,sent,received,longest_gap_s,out_of_order,disrupted,broken\n");
+	char a[32], b[32], c[32];
+	for (size_t i = 0; i < v->n; i++) {
+		const struct sim_flow_rec *f = v->at(v->ctx, i);
+		g_string_append_printf(out, "%zu,%s,%s,%" PRIu64 ",%" PRIu64 ",%s,%" PRIu32 ",%d,%d\n", i,
+				       output_seconds(a, f->start_ns), output_seconds(b, f->end_ns), f->sent,
+				       f->received, output_seconds(c, f->longest_gap_ns), f->out_of_order,
+				       f->disrupted ? 1 : 0, f->broken ? 1 : 0);
+	}
+	return out;
+}
+
+static GString *run_json(const struct scenario *sc, const struct sim_summary *s)
+{
+	g_autofree gchar *params = scenario_to_json(sc);
+	g_autofree gchar *path = g_strescape(sc->path ? sc->path : "", NULL);
+	GString *out = g_string_new(NULL);
+	g_string_append_printf(out,
+			       "{\n  \"program\": \"lbsim\",\n  \"version\": \"%s\",\n  \"scenario_file\": \"%s\",\n"
+			       "  \"replication\": %" PRIu32 ",\n  \"seed\": %" PRIu64 ",\n  \"wall_time_s\": %.3f,\n"
+			       "  \"events\": %" PRIu64 ",\n  \"parameters\": %s\n}\n",
+			       LBSIM_VERSION, path, s->replication, s->seed, s->wall_s, s->events, params);
+	return out;
+}
+
+gboolean output_write_file(const char *path, const char *contents, gsize len, GError **err)
+{
+	/* g_file_set_contents writes a temporary file and renames it. */
+	return g_file_set_contents(path, contents, (gssize)len, err);
+}
+
+static gboolean remove_tree(const char *dir, GError **err)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	if (!d)
+		return TRUE;
+	const char *name;
+	while ((name = g_dir_read_name(d))) {
+		g_autofree gchar *p = g_build_filename(dir, name, NULL);
+		if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK)) {
+			if (!remove_tree(p, err))
+				return FALSE;
+		} else if (g_remove(p) != 0) {
+			g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot remove: %s", p,
+				    g_strerror(errno));
+			return FALSE;
+		}
+	}
+	if (g_rmdir(dir) != 0) {
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot remove: %s", dir,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean write_one(const char *dir, const char *name, GString *s, GError **err)
+{
+	g_autofree gchar *p = g_build_filename(dir, name, NULL);
+	gboolean ok = g_file_set_contents(p, s->str, (gssize)s->len, err);
+	g_string_free(s, TRUE);
+	return ok;
+}
+
+gchar *output_begin(const char *dir, GError **err)
+{
+	gchar *tmp = g_strdup_printf("%s.tmp", dir);
+	if (!remove_tree(tmp, err) || g_mkdir_with_parents(tmp, 0755) != 0) {
+		if (err && !*err)
+			g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
+				    "%s: cannot create directory: %s", tmp, g_strerror(errno));
+		g_free(tmp);
+		return NULL;
+	}
+	return tmp;
+}
+
+void output_abandon(const char *dir)
+{
+	g_autofree gchar *tmp = g_strdup_printf("%s.tmp", dir);
+	remove_tree(tmp, NULL);
+}
+
+gboolean output_write_run(const char *dir, const struct scenario *sc, const struct sim_metrics *m,
+			  const struct sim_summary *s, const struct sim_flows_view *flows, GError **err)
+{
+	g_autofree gchar *tmp = g_strdup_printf("%s.tmp", dir);
+	if (g_mkdir_with_parents(tmp, 0755) != 0) {
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot create directory: %s",
+			    tmp, g_strerror(errno));
+		return FALSE;
+	}
+	GString *summary = g_string_new(sim_summary_header);
+	g_string_append_c(summary, '\n');
+	output_summary_row(summary, sc, m, s);
+	gboolean ok = write_one(tmp, "summary.csv", summary, err) &&
+		      write_one(tmp, "timeseries.csv", timeseries_csv(m), err) &&
+		      write_one(tmp, "nodes.csv", nodes_csv(m), err) &&
+		      write_one(tmp, "events.csv", events_csv(m), err) &&
+		      (!flows || write_one(tmp, "flows.csv", flows_csv(flows), err)) &&
+		      write_one(tmp, "run.json", run_json(sc, s), err);
+	if (ok)
+		ok = remove_tree(dir, err);
+	if (ok && g_rename(tmp, dir) != 0) {
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot rename to %s: %s", tmp,
+			    dir, g_strerror(errno));
+		ok = FALSE;
+	}
+	if (!ok)
+		remove_tree(tmp, NULL);
+	return ok;
+}

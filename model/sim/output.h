@@ -1,0 +1,60 @@
+/* output.h - a run's result files (DESIGN section 4).
+ *
+ * All files of one run are written into "<dir>.tmp" and renamed to <dir>
+ * only when every file is complete, so a crash or Ctrl-C never leaves a
+ * half-written result.  Every number is a plain SI value (seconds, bytes);
+ * times are printed from integer nanoseconds with 9 decimals, so reruns are
+ * byte-identical.  Wall-clock values never go in a CSV (run.json only). */
+#ifndef LB_SIM_OUTPUT_H
+#define LB_SIM_OUTPUT_H
+
+#include <glib.h>
+
+#include "metrics.h"
+#include "scenario.h"
+
+/* The figures of one run besides what struct sim_metrics holds. */
+struct sim_summary {
+	uint32_t replication;
+	uint64_t seed;
+	uint64_t in_flight;  /* data packets inside the network at the end */
+	uint64_t events;     /* simulator events executed */
+	uint64_t t_detect_ns, t_readvertise_ns, t_install_ns, t_restore_ns; /* LB_TIME_NEVER: empty */
+	double peak_node_share; /* largest share of one bin's VIP packets drawn by one node after the failure */
+	double wall_s;          /* run.json only */
+};
+
+struct sim_flows_view {
+	size_t n;
+	const struct sim_flow_rec *(*at)(const void *ctx, size_t i);
+	const void *ctx;
+};
+
+/* The header of summary.csv (no newline); stable interface. */
+extern const char sim_summary_header[];
+
+/* Appends one summary.csv data row (with newline) to out. */
+void output_summary_row(GString *out, const struct scenario *sc, const struct sim_metrics *m,
+			const struct sim_summary *s);
+
+/* Creates the empty temporary directory "<dir>.tmp" a run writes into
+ * (pcap files go there during the run); returns its path (g_free) or NULL. */
+gchar *output_begin(const char *dir, GError **err);
+
+/* Removes "<dir>.tmp" (an interrupted or failed run). */
+void output_abandon(const char *dir);
+
+/* Writes summary.csv, timeseries.csv, nodes.csv, events.csv, run.json and,
+ * when flows is not NULL, flows.csv into "<dir>.tmp", then replaces dir by it.
+ * Returns FALSE with err set on an I/O error; nothing is left at dir then. */
+gboolean output_write_run(const char *dir, const struct scenario *sc, const struct sim_metrics *m,
+			  const struct sim_summary *s, const struct sim_flows_view *flows, GError **err);
+
+/* Writes contents to path atomically (path.tmp then rename). */
+gboolean output_write_file(const char *path, const char *contents, gsize len, GError **err);
+
+/* Formats t_ns as seconds with 9 decimals into buf (>= 32 bytes); an
+ * LB_TIME_NEVER time gives the empty string. */
+const char *output_seconds(char *buf, uint64_t t_ns);
+
+#endif

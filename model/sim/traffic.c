@@ -1,0 +1,223 @@
+/* traffic.c - clients and servers.
+ *
+ * Clients: flows to the VIP.  New flows arrive as a Poisson process of rate
+ * flow_arrival_rate; initial_flows are already running at t = 0 (each sends
+ * its first packet at a uniformly random phase within its first packet
+ * interval, so the cluster carries its steady load from the first interval
+ * on).  A flow sends packet_size-byte packets at a constant packet_rate for
+ * its duration (fixed, exponential or Pareto with the given mean).  The
+ * initial flows' remaining durations are drawn from the same law, which is
+ * exact for the exponential (memoryless) and an approximation otherwise.
+ * Sources: random 10.0.0.0/8 (IPv4) or fd00::/8 (IPv6) addresses and ports
+ * 1024..65535; destination the VIP, port 80.
+ *
+ * A flow whose packet is dropped as no_state is broken: its connection would
+ * be reset, so the client stops sending on it at that instant.
+ *
+ * Servers: one behind each node; they count deliveries, check sequence
+ * numbers and record each flow's longest gap between arrivals. */
+#include <math.h>
+#include <string.h>
+
+#include "world_internal.h"
+
+static inline void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+uint32_t data_flow_id(const uint8_t *pkt, size_t len)
+{
+	g_assert(len >= DATA_TRAILER_LEN);
+	return get_be32(pkt + len - DATA_TRAILER_LEN);
+}
+
+uint32_t data_seq(const uint8_t *pkt, size_t len)
+{
+	g_assert(len >= DATA_TRAILER_LEN);
+	return get_be32(pkt + len - DATA_TRAILER_LEN + 4);
+}
+
+struct sim_flow *world_flow(const struct world *w, uint32_t id)
+{
+	g_assert(id < w->n_flows);
+	return &w->flow_chunks[id / FLOW_CHUNK][id % FLOW_CHUNK];
+}
+
+static double uniform(struct shim_rng *r)
+{
+	return shim_rng_uniform(r);
+}
+
+static uint64_t exp_ns(struct shim_rng *r, double mean_ns)
+{
+	return (uint64_t)(-mean_ns * log(1.0 - uniform(r)));
+}
+
+static uint64_t flow_duration_ns(struct world *w)
+{
+	const struct scenario *sc = w->sc;
+	double mean = (double)sc->flow_duration_mean_ns;
+	switch (sc->flow_duration_dist) {
+	case SCENARIO_DIST_FIXED:
+		return sc->flow_duration_mean_ns;
+	case SCENARIO_DIST_EXP:
+		return exp_ns(w->rng_flow, mean);
+	case SCENARIO_DIST_PARETO: {
+		double a = sc->flow_duration_shape;
+		double xm = mean * (a - 1.0) / a;
+		return (uint64_t)(xm / pow(1.0 - uniform(w->rng_flow), 1.0 / a));
+	}
+	}
+	g_assert_not_reached();
+}
+
+static struct sim_flow *flow_new(struct world *w)
+{
+	if (w->n_flows == (size_t)w->n_chunks * FLOW_CHUNK) {
+		if (w->n_chunks == w->cap_chunks) {
+			w->cap_chunks = w->cap_chunks ? 2 * w->cap_chunks : 16;
+			w->flow_chunks = g_renew(struct sim_flow *, w->flow_chunks, w->cap_chunks);
+		}
+		w->flow_chunks[w->n_chunks++] = g_new0(struct sim_flow, FLOW_CHUNK);
+	}
+	g_assert(w->n_flows < UINT32_MAX);
+	struct sim_flow *f = &w->flow_chunks[w->n_flows / FLOW_CHUNK][w->n_flows % FLOW_CHUNK];
+	f->id = (uint32_t)w->n_flows++;
+	f->w = w;
+	w->m.flows_total++;
+	return f;
+}
+
+static void flow_key(struct world *w, struct sim_flow *f)
+{
+	const struct scenario *sc = w->sc;
+	struct lb_flow_key *k = &f->key;
+	memset(k, 0, sizeof *k);
+	k->family = (uint8_t)sc->ip_version;
+	k->proto = (uint8_t)sc->protocol;
+	k->sport = (uint16_t)(1024 + (uint32_t)(uniform(w->rng_addr) * (65536 - 1024)));
+	k->dport = 80;
+	uint32_t a = (uint32_t)(uniform(w->rng_addr) * 4294967296.0);
+	if (sc->ip_version == 4) {
+		k->src[0] = 10;
+		k->src[1] = (uint8_t)(a >> 16);
+		k->src[2] = (uint8_t)(a >> 8);
+		k->src[3] = (uint8_t)a;
+		memcpy(k->dst, sc->vip, 4);
+	} else {
+		uint32_t b = (uint32_t)(uniform(w->rng_addr) * 4294967296.0);
+		k->src[0] = 0xfd;
+		put_be32(k->src + 8, a);
+		put_be32(k->src + 12, b);
+		memcpy(k->dst, sc->vip, 16);
+	}
+}
+
+static void flow_send(void *user);
+
+static void flow_start(struct world *w, uint64_t first_ns, uint64_t duration_ns)
+{
+	struct sim_flow *f = flow_new(w);
+	flow_key(w, f);
+	f->client = (uint16_t)(f->id % w->sc->clients);
+	f->interval_ns = (uint64_t)(1e9 / w->sc->packet_rate);
+	if (f->interval_ns == 0)
+		f->interval_ns = 1;
+	f->rec.start_ns = first_ns;
+	f->rec.end_ns = first_ns + duration_ns;
+	if (f->rec.end_ns > w->sc->duration_ns || f->rec.end_ns < first_ns)
+		f->rec.end_ns = w->sc->duration_ns;
+	f->rec.last_rx_ns = LB_TIME_NEVER;
+	shim_schedule(w->sim, first_ns - world_now(w), flow_send, f);
+}
+
+static void flow_send(void *user)
+{
+	struct sim_flow *f = user;
+	struct world *w = f->w;
+	uint64_t now = world_now(w);
+	if (f->stopped)
+		return;
+	uint8_t pkt[DATA_MAX_HDR];
+	int hl = lb_flow_write_headers(&f->key, pkt, sizeof pkt - DATA_TRAILER_LEN, DATA_TRAILER_LEN,
+				       f->seq == 0 && f->key.proto == LB_PROTO_TCP);
+	g_assert(hl > 0);
+	uint8_t *t = pkt + hl;
+	put_be32(t, f->id);
+	put_be32(t + 4, f->seq);
+	put_be32(t + 8, (uint32_t)(now >> 32));
+	put_be32(t + 12, (uint32_t)now);
+	f->seq++;
+	f->rec.sent++;
+	metrics_sent(&w->m, now);
+	world_send_data(w, w->client_dev[f->client], 0, pkt, (size_t)hl + DATA_TRAILER_LEN);
+	uint64_t next = now + f->interval_ns;
+	if (next < f->rec.end_ns)
+		shim_schedule(w->sim, f->interval_ns, flow_send, f);
+	else
+		f->stopped = true;
+}
+
+static void flow_arrival(void *user)
+{
+	struct world *w = user;
+	uint64_t now = world_now(w);
+	flow_start(w, now, flow_duration_ns(w));
+	uint64_t gap = exp_ns(w->rng_flow, 1e9 / w->sc->flow_arrival_rate);
+	if (now + gap < w->sc->duration_ns)
+		shim_schedule(w->sim, gap, flow_arrival, w);
+}
+
+void traffic_start(struct world *w)
+{
+	const struct scenario *sc = w->sc;
+	double interval = 1e9 / sc->packet_rate;
+	for (uint32_t i = 0; i < sc->initial_flows; i++) {
+		uint64_t phase = (uint64_t)(uniform(w->rng_flow) * interval);
+		flow_start(w, phase, flow_duration_ns(w));
+	}
+	if (sc->flow_arrival_rate > 0) {
+		uint64_t gap = exp_ns(w->rng_flow, 1e9 / sc->flow_arrival_rate);
+		if (gap < sc->duration_ns)
+			shim_schedule(w->sim, gap, flow_arrival, w);
+	}
+}
+
+void traffic_flow_broken(struct world *w, uint32_t flow_id)
+{
+	struct sim_flow *f = world_flow(w, flow_id);
+	if (!f->rec.broken) {
+		f->rec.broken = true;
+		w->m.flows_broken++;
+	}
+	if (!f->stopped) {
+		f->stopped = true;
+		f->rec.end_ns = world_now(w);
+	}
+}
+
+void traffic_server_rx(struct world *w, unsigned node, const uint8_t *pkt, size_t len, uint64_t now)
+{
+	(void)node;
+	struct sim_flow *f = world_flow(w, data_flow_id(pkt, len));
+	uint32_t seq = data_seq(pkt, len);
+	struct sim_flow_rec *r = &f->rec;
+	r->received++;
+	if (r->last_rx_ns != LB_TIME_NEVER && now - r->last_rx_ns > r->longest_gap_ns)
+		r->longest_gap_ns = now - r->last_rx_ns;
+	r->last_rx_ns = now;
+	if (seq < r->next_seq)
+		r->out_of_order++;
+	else
+		r->next_seq = seq + 1;
+	metrics_delivered(&w->m, now);
+}
