@@ -1,0 +1,358 @@
+/* lbsim - the command-line program.
+ *
+ *   lbsim run FILE [--set group.key=value ...] [--seed N] [-o DIR] [--replication R]
+ *   lbsim sweep FILE [--set ...] [-o DIR] [-j N] [--hosts FILE] [--emit-slurm] [--merge]
+ *   lbsim describe FILE [--set ...] [--seed N] [-o DIR] [--output-dir]
+ *   lbsim plot DIR
+ *   lbsim version
+ *
+ * Exit status: 0 success; 1 a run failed (e.g. its accounting did not
+ * balance) or a tool it calls failed; 2 bad input or usage; 130 interrupted
+ * by SIGINT/SIGTERM (nothing of the unfinished run is left in results). */
+#define _POSIX_C_SOURCE 200809L
+#include <glib.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "expect.h"
+#include "output.h"
+#include "scenario.h"
+#include "sweep.h"
+#include "version.h"
+#include "world.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: lbsim run FILE [--set group.key=value ...] [--seed N] [-o DIR] [--replication R] [--quiet]\n"
+	      "       lbsim sweep FILE [--set ...] [-o DIR] [-j N] [--hosts FILE] [--emit-slurm] [--merge]\n"
+	      "       lbsim describe FILE [--set group.key=value ...] [--seed N] [-o DIR] [--output-dir]\n"
+	      "       lbsim plot DIR\n"
+	      "       lbsim version\n",
+	      f);
+}
+
+struct cli {
+	const char *file;
+	GPtrArray *sets; /* "group.key=value", NULL-terminated */
+	const char *out_dir;
+	gboolean quiet, print_output_dir;
+	long replication; /* -1: all */
+	unsigned jobs;
+	const char *hosts;
+	gboolean emit_slurm, merge_only;
+};
+
+/* Parses the options shared by run and describe; returns FALSE on a usage error. */
+static gboolean parse_args(int argc, char **argv, struct cli *c)
+{
+	c->sets = g_ptr_array_new_with_free_func(g_free);
+	c->replication = -1;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if ((strcmp(a, "--set") == 0 || strcmp(a, "--seed") == 0 || strcmp(a, "-o") == 0 ||
+		     strcmp(a, "--replication") == 0 || strcmp(a, "-j") == 0 || strcmp(a, "--hosts") == 0) &&
+		    i + 1 >= argc) {
+			fprintf(stderr, "lbsim: %s needs a value\n", a);
+			return FALSE;
+		}
+		if (strcmp(a, "--set") == 0)
+			g_ptr_array_add(c->sets, g_strdup(argv[++i]));
+		else if (strcmp(a, "--seed") == 0)
+			g_ptr_array_add(c->sets, g_strdup_printf("scenario.seed=%s", argv[++i]));
+		else if (strcmp(a, "-o") == 0)
+			c->out_dir = argv[++i];
+		else if (strcmp(a, "--quiet") == 0)
+			c->quiet = TRUE;
+		else if (strcmp(a, "--replication") == 0 || strcmp(a, "-j") == 0) {
+			char *end;
+			long v = strtol(argv[++i], &end, 10);
+			if (*end || v < 0 || v > 1000000) {
+				fprintf(stderr, "lbsim: %s %s: not a count\n", a, argv[i]);
+				return FALSE;
+			}
+			if (a[1] == 'j')
+				c->jobs = (unsigned)v;
+			else
+				c->replication = v;
+		} else if (strcmp(a, "--hosts") == 0)
+			c->hosts = argv[++i];
+		else if (strcmp(a, "--emit-slurm") == 0)
+			c->emit_slurm = TRUE;
+		else if (strcmp(a, "--merge") == 0)
+			c->merge_only = TRUE;
+		else if (strcmp(a, "--output-dir") == 0)
+			c->print_output_dir = TRUE;
+		else if (a[0] == '-') {
+			fprintf(stderr, "lbsim: unknown option %s\n", a);
+			return FALSE;
+		} else if (!c->file)
+			c->file = a;
+		else {
+			fprintf(stderr, "lbsim: unexpected argument %s\n", a);
+			return FALSE;
+		}
+	}
+	if (c->out_dir)
+		g_ptr_array_add(c->sets, g_strdup_printf("output.dir=%s", c->out_dir));
+	g_ptr_array_add(c->sets, NULL);
+	if (!c->file) {
+		fputs("lbsim: no scenario file given\n", stderr);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static struct scenario *load(const struct cli *c)
+{
+	GError *err = NULL;
+	struct scenario *sc = scenario_load(c->file, (const char *const *)c->sets->pdata, &err);
+	if (!sc) {
+		fprintf(stderr, "lbsim: %s\n", err->message);
+		g_error_free(err);
+		return NULL;
+	}
+	for (size_t i = 0; i < sc->n_warnings; i++)
+		fprintf(stderr, "lbsim: warning: %s\n", sc->warnings[i]);
+	return sc;
+}
+
+static void print_expectation(FILE *f, const struct scenario *sc)
+{
+	struct expectation e;
+	expect_first_failure(sc, &e);
+	fprintf(f, "\n[expectation]  # DESIGN section 5, closed forms\n");
+	fprintf(f, "owner_remap_fraction = %.4f  # flows whose owner changes on one removal, without the cache\n",
+		e.remap_fraction);
+	if (!e.has_failure) {
+		fprintf(f, "# no crash in the scenario: no loss window to expect\n");
+		return;
+	}
+	fprintf(f, "t_fail_s = %.6f\nflows_at_fail = %.0f\nrate_pps = %.0f\nloss_window_s = %.6f\nlost = %.0f\n"
+		   "# lost = %s\n",
+		(double)e.t_fail_ns / 1e9, e.flows_at_fail, e.rate_pps, e.window_s, e.lost, e.formula);
+}
+
+static void progress(void *user, uint64_t now_ns, uint64_t duration_ns, uint64_t events)
+{
+	GTimer *t = user;
+	static double last_print;
+	double el = g_timer_elapsed(t, NULL);
+	if (el - last_print < 0.2 && now_ns < duration_ns)
+		return;
+	last_print = el;
+	double frac = (double)now_ns / (double)duration_ns;
+	double eta = frac > 0 ? el * (1 - frac) / frac : 0;
+	fprintf(stderr, "\r  t = %8.3f / %.3f s   %6.2f Mevents/s   ETA %5.0f s ", (double)now_ns / 1e9,
+		(double)duration_ns / 1e9, el > 0 ? (double)events / el / 1e6 : 0.0, eta);
+}
+
+static void print_summary(const struct scenario *sc, const struct sim_metrics *m, const struct sim_summary *s)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+	const struct sim_bin *t = &m->total;
+	printf("%s rep %" PRIu32 " (seed %" PRIu64 ", %u nodes, failover %s, owner %s, cache %s, ecmp %s)\n",
+	       sc->name, s->replication, s->seed, sc->nodes, sc->failover, sc->owner_hash,
+	       sc->session_cache ? "on" : "off", sc->ecmp);
+	printf("  packets  sent %" PRIu64 "  delivered %" PRIu64 "  lost %" PRIu64 "  in flight %" PRIu64 "\n",
+	       t->sent, t->delivered, metrics_lost(t), s->in_flight);
+	printf("  drops   ");
+	for (int i = 0; i < SIM_DROP_N; i++)
+		printf(" %s %" PRIu64, sim_drop_names[i], t->drop[i]);
+	printf("\n  flows    total %" PRIu64 "  broken %" PRIu64 "\n", m->flows_total, m->flows_broken);
+	uint64_t win = m->last_drop_after_fail_ns == LB_TIME_NEVER ? LB_TIME_NEVER
+								    : m->last_drop_after_fail_ns - m->t_fail_ns;
+	printf("  times    fail %s  detect %s  readvertise %s  install %s  restore %s  (s)\n",
+	       output_seconds(a, m->t_fail_ns), output_seconds(b, s->t_detect_ns),
+	       output_seconds(c, s->t_readvertise_ns), output_seconds(d, s->t_install_ns),
+	       output_seconds(e, s->t_restore_ns));
+	printf("  loss window %s s   backplane %" PRIu64 " bytes   peak node share %.3f   %" PRIu64
+	       " events in %.2f s wall\n",
+	       win == LB_TIME_NEVER ? "-" : output_seconds(a, win), m->backplane_bytes, s->peak_node_share, s->events,
+	       s->wall_s);
+}
+
+static int cmd_run(const struct cli *c)
+{
+	g_autoptr(GError) err = NULL;
+	struct scenario *sc = load(c);
+	if (!sc)
+		return 2;
+	struct sigaction sa = {0};
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	bool tty = !c->quiet && isatty(STDERR_FILENO);
+	GString *all = g_string_new(sim_summary_header);
+	g_string_append_c(all, '\n');
+	int rc = 0;
+	uint32_t first = 0, last = sc->replications;
+	if (c->replication >= 0) {
+		if ((uint32_t)c->replication >= sc->replications) {
+			fprintf(stderr, "lbsim: --replication %ld: the scenario has %" PRIu32 " replications (0..%" PRIu32 ")\n",
+				c->replication, sc->replications, sc->replications - 1);
+			scenario_free(sc);
+			g_string_free(all, TRUE);
+			return 2;
+		}
+		first = (uint32_t)c->replication;
+		last = first + 1;
+	}
+	for (uint32_t r = first; r < last && rc == 0; r++) {
+		g_autofree gchar *dir = g_strdup_printf("%s/rep%" PRIu32, sc->output_dir, r);
+		g_autofree gchar *tmp = output_begin(dir, &err);
+		if (!tmp) {
+			fprintf(stderr, "lbsim: %s\n", err->message);
+			rc = 1;
+			break;
+		}
+		GTimer *timer = g_timer_new();
+		struct world_opts o = {.pcap_dir = tmp, .stop = &stop_flag, .progress = tty ? progress : NULL,
+				       .progress_user = timer};
+		struct world *w = world_create(sc, r, &o, &err);
+		if (!w) {
+			fprintf(stderr, "lbsim: %s\n", err->message);
+			output_abandon(dir);
+			g_timer_destroy(timer);
+			rc = 2;
+			break;
+		}
+		gboolean ok = world_run(w, &err);
+		if (tty)
+			fputs("\r\033[K", stderr);
+		struct sim_summary s = *world_summary(w);
+		s.wall_s = g_timer_elapsed(timer, NULL);
+		g_timer_destroy(timer);
+		if (ok) {
+			struct sim_flows_view fv = world_flows(w);
+			ok = output_write_run(dir, sc, world_metrics(w), &s, sc->flows ? &fv : NULL, &err);
+		}
+		if (ok) {
+			output_summary_row(all, sc, world_metrics(w), &s);
+			if (!c->quiet)
+				print_summary(sc, world_metrics(w), &s);
+		} else {
+			fprintf(stderr, "lbsim: %s: replication %" PRIu32 ": %s\n", sc->path, r, err->message);
+			output_abandon(dir);
+			rc = stop_flag ? 130 : 1;
+		}
+		world_free(w);
+	}
+	if (rc == 0 && c->replication < 0) {
+		g_autofree gchar *p = g_build_filename(sc->output_dir, "summary.csv", NULL);
+		if (!output_write_file(p, all->str, all->len, &err)) {
+			fprintf(stderr, "lbsim: %s\n", err->message);
+			rc = 1;
+		} else if (!c->quiet) {
+			printf("results in %s/ (summary.csv; rep*/timeseries.csv, nodes.csv, events.csv, run.json)\n",
+			       sc->output_dir);
+		}
+	}
+	g_string_free(all, TRUE);
+	scenario_free(sc);
+	return rc;
+}
+
+static int cmd_sweep(const struct cli *c, const char *self)
+{
+	struct scenario *sc = load(c);
+	if (!sc)
+		return 2;
+	g_autofree gchar *exe = g_file_read_link("/proc/self/exe", NULL);
+	struct sweep_opts o = {
+		.self = exe ? exe : self,
+		.out_dir = c->out_dir ? c->out_dir : sc->output_dir,
+		.jobs = c->jobs,
+		.hosts = c->hosts,
+		.emit_slurm = c->emit_slurm,
+		.merge_only = c->merge_only,
+		.sets = (const char *const *)c->sets->pdata,
+	};
+	int rc = sweep_main(c->file, sc, &o);
+	scenario_free(sc);
+	return rc;
+}
+
+static int cmd_describe(const struct cli *c)
+{
+	struct scenario *sc = load(c);
+	if (!sc)
+		return 2;
+	if (c->print_output_dir) {
+		printf("%s\n", sc->output_dir);
+	} else {
+		g_autofree gchar *text = scenario_describe(sc);
+		fputs(text, stdout);
+		print_expectation(stdout, sc);
+	}
+	scenario_free(sc);
+	return 0;
+}
+
+/* Runs analysis/plot-run.sh DIR from the source tree (LBSIM_ANALYSIS overrides). */
+static int cmd_plot(int argc, char **argv)
+{
+	if (argc != 3) {
+		usage(stderr);
+		return 2;
+	}
+	const char *adir = g_getenv("LBSIM_ANALYSIS");
+	g_autofree gchar *script = g_build_filename(adir ? adir : LBSIM_ANALYSIS_DIR, "plot.sh", NULL);
+	char *args[] = {"sh", script, argv[2], NULL};
+	g_autoptr(GError) err = NULL;
+	int status = 0;
+	if (!g_spawn_sync(NULL, args, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
+			  NULL, &status, &err)) {
+		fprintf(stderr, "lbsim: plot: %s\n", err->message);
+		return 1;
+	}
+	return g_spawn_check_wait_status(status, NULL) ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("lbsim %s\n", LBSIM_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "plot") == 0)
+		return cmd_plot(argc, argv);
+	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "describe") != 0 && strcmp(cmd, "sweep") != 0) {
+		fprintf(stderr, "lbsim: unknown command %s\n", cmd);
+		usage(stderr);
+		return 2;
+	}
+	struct cli c = {0};
+	int rc;
+	if (!parse_args(argc, argv, &c)) {
+		usage(stderr);
+		rc = 2;
+	} else {
+		rc = strcmp(cmd, "run") == 0	 ? cmd_run(&c)
+		     : strcmp(cmd, "sweep") == 0 ? cmd_sweep(&c, argv[0])
+						 : cmd_describe(&c);
+	}
+	g_ptr_array_free(c.sets, TRUE);
+	return rc;
+}

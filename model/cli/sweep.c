@@ -1,0 +1,378 @@
+/* sweep.c - `lbsim sweep`: expand, run with GNU parallel, merge.
+ *
+ * Runs are numbered in grid order: point p (the first axis varies slowest)
+ * and replication r; run "p<p>-r<r>" writes <dir>/runs/p<p>/rep<r>/ through
+ * `lbsim run FILE --set ... --replication r -o <dir>/runs/p<p> --quiet`, so
+ * every arm uses the same base seed and run number r+1 (ns-3 RngRun style:
+ * arms are paired).  A run is complete when its rep<r>/summary.csv exists
+ * (run directories appear only by an atomic rename), so re-running a
+ * campaign runs only what is missing, like SEM's run_missing_simulations.
+ *
+ * runs.list has one line per run: run id, a tab, then the complete command
+ * line.  GNU parallel executes the missing lines locally (-j) or over ssh
+ * (--sshloginfile); the Slurm script runs line $SLURM_ARRAY_TASK_ID.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "sweep.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "output.h"
+
+struct run_spec {
+	unsigned point;
+	uint32_t rep;
+	gchar *id;
+	gchar *cmd;
+	gchar *dir; /* <dir>/runs/p<point> */
+};
+
+/* Student t 0.975 quantiles for 1..30 degrees of freedom; 1.96 beyond. */
+static double t975(unsigned df)
+{
+	static const double t[] = {0,     12.706, 4.303, 3.182, 2.776,         2.571, 2.447, 2.365, 2.306, 2.262,
+				   2.228, 2.201,  2.179, 2.160, 2.145,         2.131, 2.120, 2.110, 2.101, 2.093,
+				   2.086, 2.080,  2.074, 2.069, 2.064,         2.060, 2.056, 2.052, 2.048, 2.045,
+				   2.042};
+	return df == 0 ? 0 : df <= 30 ? t[df] : 1.96;
+}
+
+static gchar *quote(const char *s)
+{
+	return g_shell_quote(s);
+}
+
+/* The overrides of grid point p, "group.key=value" each. */
+static GPtrArray *point_sets(const struct scenario *sc, unsigned p)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+	unsigned rest = p;
+	for (size_t i = sc->n_sweep; i-- > 0;) {
+		const struct scenario_sweep_axis *ax = &sc->sweep[i];
+		unsigned v = rest % (unsigned)ax->n_values;
+		rest /= (unsigned)ax->n_values;
+		g_ptr_array_insert(a, 0, g_strdup_printf("%s=%s", ax->key, ax->values[v]));
+	}
+	return a;
+}
+
+static unsigned n_points(const struct scenario *sc)
+{
+	unsigned n = 1;
+	for (size_t i = 0; i < sc->n_sweep; i++)
+		n *= (unsigned)sc->sweep[i].n_values;
+	return n;
+}
+
+static GPtrArray *expand(const char *file, const struct scenario *sc, const struct sweep_opts *o)
+{
+	GPtrArray *runs = g_ptr_array_new();
+	unsigned np = n_points(sc);
+	g_autofree gchar *qself = quote(o->self), *qfile = quote(file);
+	for (unsigned p = 0; p < np; p++) {
+		g_autoptr(GPtrArray) sets = point_sets(sc, p);
+		for (uint32_t r = 0; r < sc->replications; r++) {
+			struct run_spec *rs = g_new0(struct run_spec, 1);
+			rs->point = p;
+			rs->rep = r;
+			rs->id = g_strdup_printf("p%u-r%" PRIu32, p, r);
+			rs->dir = g_strdup_printf("%s/runs/p%u", o->out_dir, p);
+			GString *cmd = g_string_new(NULL);
+			g_autofree gchar *qdir = quote(rs->dir);
+			g_string_append_printf(cmd, "%s run %s --quiet --replication %" PRIu32 " -o %s", qself, qfile, r,
+					       qdir);
+			for (size_t i = 0; o->sets && o->sets[i]; i++) {
+				g_autofree gchar *q = quote(o->sets[i]);
+				g_string_append_printf(cmd, " --set %s", q);
+			}
+			for (guint i = 0; i < sets->len; i++) {
+				g_autofree gchar *q = quote(g_ptr_array_index(sets, i));
+				g_string_append_printf(cmd, " --set %s", q);
+			}
+			rs->cmd = g_string_free(cmd, FALSE);
+			g_ptr_array_add(runs, rs);
+		}
+	}
+	return runs;
+}
+
+static void runs_free(GPtrArray *runs)
+{
+	for (guint i = 0; i < runs->len; i++) {
+		struct run_spec *rs = g_ptr_array_index(runs, i);
+		g_free(rs->id);
+		g_free(rs->cmd);
+		g_free(rs->dir);
+		g_free(rs);
+	}
+	g_ptr_array_free(runs, TRUE);
+}
+
+static gchar *run_summary_path(const struct run_spec *rs)
+{
+	return g_strdup_printf("%s/rep%" PRIu32 "/summary.csv", rs->dir, rs->rep);
+}
+
+static gboolean write_run_list(const char *path, GPtrArray *runs, gboolean only_missing, unsigned *n, GError **err)
+{
+	GString *s = g_string_new(NULL);
+	*n = 0;
+	for (guint i = 0; i < runs->len; i++) {
+		struct run_spec *rs = g_ptr_array_index(runs, i);
+		g_autofree gchar *sum = run_summary_path(rs);
+		if (only_missing && g_file_test(sum, G_FILE_TEST_IS_REGULAR))
+			continue;
+		g_string_append_printf(s, "%s\t%s\n", rs->id, rs->cmd);
+		(*n)++;
+	}
+	gboolean ok = output_write_file(path, s->str, s->len, err);
+	g_string_free(s, TRUE);
+	return ok;
+}
+
+static int emit_slurm(const struct sweep_opts *o, unsigned n)
+{
+	g_autofree gchar *path = g_build_filename(o->out_dir, "sweep.slurm", NULL);
+	g_autofree gchar *list = g_build_filename(o->out_dir, "runs.list", NULL);
+	g_autofree gchar *qlist = quote(list);
+	g_autofree gchar *text = g_strdup_printf(
+		"#!/bin/bash\n"
+		"# Slurm array job: one task per line of runs.list (written by lbsim sweep --emit-slurm).\n"
+		"# Submit: sbatch %s ; then merge: lbsim sweep FILE -o DIR --merge\n"
+		"#SBATCH --job-name=lbsim-sweep\n#SBATCH --array=1-%u\n#SBATCH --cpus-per-task=1\n"
+		"#SBATCH --output=%s/slurm-%%A_%%a.out\n"
+		"set -euo pipefail\n"
+		"line=$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" %s)\n"
+		"eval \"${line#*$'\\t'}\"\n",
+		path, n, o->out_dir, qlist);
+	g_autoptr(GError) err = NULL;
+	if (!output_write_file(path, text, strlen(text), &err)) {
+		fprintf(stderr, "lbsim: %s\n", err->message);
+		return 1;
+	}
+	printf("wrote %s (%u array tasks) and %s\n", path, n, list);
+	return 0;
+}
+
+/* Runs the missing lines of runs.list with GNU parallel. */
+static int run_parallel(const struct sweep_opts *o, const char *list)
+{
+	g_autofree gchar *jobs = g_strdup_printf("%u", o->jobs);
+	g_autofree gchar *joblog = g_build_filename(o->out_dir, "joblog", NULL);
+	const char *argv[24];
+	int a = 0;
+	argv[a++] = "parallel";
+	argv[a++] = "--will-cite";
+	argv[a++] = "--colsep";
+	argv[a++] = "\t";
+	argv[a++] = "--joblog";
+	argv[a++] = joblog;
+	argv[a++] = "--halt";
+	argv[a++] = "soon,fail=1";
+	if (o->jobs) {
+		argv[a++] = "-j";
+		argv[a++] = jobs;
+	}
+	if (o->hosts) {
+		argv[a++] = "--sshloginfile";
+		argv[a++] = o->hosts;
+	}
+	argv[a++] = "-a";
+	argv[a++] = list;
+	argv[a++] = "eval {2}";
+	argv[a] = NULL;
+	g_autoptr(GError) err = NULL;
+	int status = 0;
+	if (!g_spawn_sync(NULL, (gchar **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+			  NULL, NULL, &status, &err)) {
+		fprintf(stderr, "lbsim: sweep: cannot run GNU parallel: %s\n", err->message);
+		return 1;
+	}
+	if (!g_spawn_check_wait_status(status, &err)) {
+		fprintf(stderr, "lbsim: sweep: a run failed (%s); see %s\n", err->message, joblog);
+		return 1;
+	}
+	return 0;
+}
+
+/* Parses a summary.csv data row into fields. */
+static gchar **read_row(const char *path, gchar ***header)
+{
+	gchar *text = NULL;
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return NULL;
+	gchar **lines = g_strsplit(text, "\n", 3);
+	g_free(text);
+	gchar **row = NULL;
+	if (lines[0] && lines[1] && *lines[1]) {
+		row = g_strsplit(lines[1], ",", -1);
+		if (header && !*header)
+			*header = g_strsplit(lines[0], ",", -1);
+	}
+	g_strfreev(lines);
+	return row;
+}
+
+static gboolean numeric_column(const char *name)
+{
+	static const char *const skip[] = {"scenario", "replication", "seed", "nodes", "failover", "owner_hash",
+					   "session_cache", "ecmp", NULL};
+	for (int i = 0; skip[i]; i++)
+		if (strcmp(name, skip[i]) == 0)
+			return FALSE;
+	return TRUE;
+}
+
+static int merge(const struct scenario *sc, GPtrArray *runs, const struct sweep_opts *o)
+{
+	gchar **header = NULL;
+	unsigned np = n_points(sc);
+	GString *raw = NULL, *agg = NULL;
+	int rc = 0;
+	unsigned missing = 0;
+	/* rows[p] = the rows of point p */
+	GPtrArray **rows = g_new0(GPtrArray *, np);
+	for (unsigned p = 0; p < np; p++)
+		rows[p] = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	for (guint i = 0; i < runs->len; i++) {
+		struct run_spec *rs = g_ptr_array_index(runs, i);
+		g_autofree gchar *path = run_summary_path(rs);
+		gchar **row = read_row(path, &header);
+		if (!row) {
+			missing++;
+			continue;
+		}
+		g_ptr_array_add(rows[rs->point], row);
+	}
+	if (!header) {
+		fprintf(stderr, "lbsim: sweep: no complete run to merge\n");
+		rc = 1;
+		goto out;
+	}
+	raw = g_string_new("point");
+	agg = g_string_new("point");
+	for (size_t a = 0; a < sc->n_sweep; a++) {
+		g_string_append_printf(raw, ",%s", sc->sweep[a].key);
+		g_string_append_printf(agg, ",%s", sc->sweep[a].key);
+	}
+	g_string_append(agg, ",runs");
+	guint ncol = g_strv_length(header);
+	for (guint c = 0; c < ncol; c++) {
+		g_string_append_printf(raw, ",%s", header[c]);
+		if (numeric_column(header[c]))
+			g_string_append_printf(agg, ",%s_mean,%s_sd,%s_ci95", header[c], header[c], header[c]);
+	}
+	g_string_append_c(raw, '\n');
+	g_string_append_c(agg, '\n');
+	for (unsigned p = 0; p < np; p++) {
+		g_autoptr(GPtrArray) sets = point_sets(sc, p);
+		GString *pcols = g_string_new(NULL);
+		g_string_append_printf(pcols, "%u", p);
+		for (guint a = 0; a < sets->len; a++) {
+			const char *kv = g_ptr_array_index(sets, a);
+			g_string_append_printf(pcols, ",%s", strchr(kv, '=') + 1);
+		}
+		for (guint i = 0; i < rows[p]->len; i++) {
+			gchar **row = g_ptr_array_index(rows[p], i);
+			g_autofree gchar *joined = g_strjoinv(",", row);
+			g_string_append_printf(raw, "%s,%s\n", pcols->str, joined);
+		}
+		guint n = rows[p]->len;
+		g_string_append_printf(agg, "%s,%u", pcols->str, n);
+		for (guint c = 0; c < ncol; c++) {
+			if (!numeric_column(header[c]))
+				continue;
+			double sum = 0, sq = 0;
+			guint k = 0;
+			for (guint i = 0; i < n; i++) {
+				gchar **row = g_ptr_array_index(rows[p], i);
+				if (c >= g_strv_length(row) || !*row[c])
+					continue;
+				double x = g_ascii_strtod(row[c], NULL);
+				sum += x;
+				sq += x * x;
+				k++;
+			}
+			if (k == 0) {
+				g_string_append(agg, ",,,");
+				continue;
+			}
+			double mean = sum / k;
+			double var = k > 1 ? (sq - k * mean * mean) / (k - 1) : 0;
+			double sd = var > 0 ? sqrt(var) : 0;
+			double ci = k > 1 ? t975(k - 1) * sd / sqrt(k) : 0;
+			g_string_append_printf(agg, ",%.9g,%.9g,%.9g", mean, sd, ci);
+		}
+		g_string_append_c(agg, '\n');
+		g_string_free(pcols, TRUE);
+	}
+	{ /* a block: the goto out above must not skip initialised autofree names */
+		g_autoptr(GError) err = NULL;
+		g_autofree gchar *rp = g_build_filename(o->out_dir, "runs.csv", NULL);
+		g_autofree gchar *sp = g_build_filename(o->out_dir, "sweep.csv", NULL);
+		if (!output_write_file(rp, raw->str, raw->len, &err) || !output_write_file(sp, agg->str, agg->len, &err)) {
+			fprintf(stderr, "lbsim: %s\n", err->message);
+			rc = 1;
+		} else {
+			printf("merged %u runs into %s and %s%s\n", runs->len - missing, sp, rp,
+			       missing ? " (some runs are missing)" : "");
+		}
+	}
+	if (missing && rc == 0)
+		rc = 1;
+out:
+	for (unsigned p = 0; p < np; p++)
+		g_ptr_array_free(rows[p], TRUE);
+	g_free(rows);
+	if (raw)
+		g_string_free(raw, TRUE);
+	if (agg)
+		g_string_free(agg, TRUE);
+	g_strfreev(header);
+	return rc;
+}
+
+int sweep_main(const char *file, const struct scenario *sc, const struct sweep_opts *o)
+{
+	if (g_mkdir_with_parents(o->out_dir, 0755) != 0) {
+		fprintf(stderr, "lbsim: %s: cannot create directory\n", o->out_dir);
+		return 1;
+	}
+	GPtrArray *runs = expand(file, sc, o);
+	g_autofree gchar *list = g_build_filename(o->out_dir, "runs.list", NULL);
+	g_autoptr(GError) err = NULL;
+	unsigned n = 0;
+	int rc = 0;
+	if (o->emit_slurm) {
+		rc = write_run_list(list, runs, FALSE, &n, &err) ? emit_slurm(o, n) : 1;
+	} else {
+		if (!o->merge_only) {
+			if (!write_run_list(list, runs, FALSE, &n, &err)) {
+				rc = 1;
+			} else {
+				g_autofree gchar *todo = g_build_filename(o->out_dir, "runs.missing", NULL);
+				unsigned m = 0;
+				if (!write_run_list(todo, runs, TRUE, &m, &err))
+					rc = 1;
+				else {
+					printf("sweep: %u points x %" PRIu32 " replications = %u runs, %u to run\n",
+					       n_points(sc), sc->replications, n, m);
+					fflush(stdout);
+					if (m > 0)
+						rc = run_parallel(o, todo);
+				}
+			}
+		}
+		if (rc == 0)
+			rc = merge(sc, runs, o);
+	}
+	if (err)
+		fprintf(stderr, "lbsim: %s\n", err->message);
+	runs_free(runs);
+	return rc;
+}
