@@ -1,0 +1,54 @@
+#!/bin/sh
+# analysis/plot.sh DIR: every figure of a results directory, from its CSV
+# files only (gnuplot; PNG and SVG next to the data).
+#  - a run directory (the scenario's [output] dir, with rep*/): loss rate over
+#    time with event markers (loss.*) and, with flows.csv, the outage CDF;
+#  - a sweep directory (with sweep.csv): per summary figure, the mean and 95%
+#    CI against the first swept key, one line per value of the second.
+set -eu
+dir=${1:?usage: plot.sh RESULTS_DIR}
+here=$(dirname "$0")
+made=""
+for rep in "$dir"/rep*/; do
+	[ -f "$rep/timeseries.csv" ] || continue
+	rep=${rep%/}
+	for term in png svg; do
+		gnuplot -e "dir='$rep'; term='$term'" "$here/loss.gp"
+		if [ -f "$rep/flows.csv" ]; then gnuplot -e "dir='$rep'; term='$term'" "$here/cdf.gp"; fi
+	done
+	made="$made $rep/loss.png"
+	[ -f "$rep/flows.csv" ] && made="$made $rep/outage-cdf.png"
+done
+if [ -f "$dir/sweep.csv" ]; then
+	# swept keys: the columns between "point" and "runs"
+	keys=$(head -1 "$dir/sweep.csv" | awk -F, '{for (i = 2; $i != "runs"; i++) printf "%s ", $i}')
+	nkeys=$(echo $keys | wc -w)
+	xlab=$(echo $keys | awk '{print $1}')
+	tmp=$(mktemp)
+	for fig in lost flows_broken loss_window_s broken_fraction; do
+		# blocks (gnuplot "index") per value of the second key: x, mean, ci
+		awk -F, -v fig="$fig" -v nk="$nkeys" '
+			NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+			{
+				if (fig == "broken_fraction") {
+					t = $col["flows_total_mean"]; m = t > 0 ? $col["flows_broken_mean"] / t : 0
+					c = t > 0 ? $col["flows_broken_ci95"] / t : 0
+				} else { m = $col[fig "_mean"]; c = $col[fig "_ci95"] }
+				s = nk > 1 ? $3 : "all"
+				if (!(s in seen)) { seen[s] = ++ns; order[ns] = s }
+				out[s] = out[s] $2 " " m " " c "\n"
+			}
+			END { for (i = 1; i <= ns; i++) printf "%s\n\n", out[order[i]] > "/dev/stdout"
+			      for (i = 1; i <= ns; i++) printf "%s ", order[i] > "/dev/stderr" }' \
+			"$dir/sweep.csv" > "$tmp" 2> "$tmp.series"
+		series=$(cat "$tmp.series")
+		n=$(echo $series | wc -w)
+		for term in png svg; do
+			gnuplot -e "dir='$dir'; term='$term'; fig='$fig'; data='$tmp'; nseries=$n; xlab='$xlab'; series='$series'" "$here/sweep.gp"
+		done
+		made="$made $dir/sweep-$fig.png"
+	done
+	rm -f "$tmp" "$tmp.series"
+fi
+[ -n "$made" ] || { echo "plot: nothing to plot in $dir (no rep*/timeseries.csv, no sweep.csv)" >&2; exit 1; }
+echo "plot:$made (and .svg)"

@@ -1,0 +1,24 @@
+# analysis/sweep.gp: a sweep's figure from sweep.csv (lbsim sweep), one
+# figure per summary figure of interest: the mean over replications with its
+# 95% Student-t confidence interval as error bars, against the first swept
+# key; with a second swept key, one line per value of it.
+# usage: gnuplot -e "dir='results/x'; term='png'; fig='lost'; data='tmp.dat'; nseries=2; xlab='router.failover'; series='on off'" sweep.gp
+if (!exists("term")) term = 'png'
+out = dir.'/sweep-'.fig
+if (term eq 'svg') { set terminal svg size 900,520 dynamic background rgb 'white'; set output out.'.svg' } \
+else { set terminal pngcairo size 900,520; set output out.'.png' }
+name = system("awk -F, 'NR==2{print $1}' ".dir."/runs/p0/rep0/summary.csv 2>/dev/null")
+set title sprintf("%s: %s, mean and 95%% CI over replications", name, fig) noenhanced
+set xlabel xlab noenhanced
+ylabels = "lost:packets lost (packets) flows_broken:flows broken (flows) loss_window_s:loss window (s) drop_blackhole:blackhole drops (packets) broken_fraction:fraction of flows broken (1)"
+set ylabel fig noenhanced
+do for [w in ylabels] { if (strstrt(w, fig.':') == 1) { set ylabel w[strlen(fig)+2:] noenhanced } }
+set grid
+set key outside right top noenhanced
+set offsets 0.3, 0.3, 0, 0
+set yrange [0:*]
+if (nseries <= 1) {
+  plot data index 0 using 0:2:3:xtic(1) with yerrorlines lw 2 pt 7 title fig
+} else {
+  plot for [i=0:nseries-1] data index i using 0:2:3:xtic(1) with yerrorlines lw 2 pt 7 title word(series, i+1)
+}
