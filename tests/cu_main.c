@@ -8,11 +8,25 @@
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cu_main.h"
 
-int main(void)
+static int test_argc;
+static char **test_argv;
+
+bool lb_test_flag(const char *flag)
 {
+	for (int i = 1; i < test_argc; i++)
+		if (strcmp(test_argv[i], flag) == 0)
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	test_argc = argc;
+	test_argv = argv;
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	lb_test_register();

@@ -2,6 +2,11 @@
 #define LB_TESTS_CU_MAIN_H
 #include <CUnit/CUnit.h>
 
+#include <stdbool.h>
+
+/* true when the test program was started with this argument (e.g. "--update"). */
+bool lb_test_flag(const char *flag);
+
 /* Defined by each test program: register its suites (CU_add_suite/CU_add_test). */
 void lb_test_register(void);
 

@@ -1,0 +1,242 @@
+/* End-to-end runs of small scenarios through the whole simulator (ns-3,
+ * model/sim, model/core), asserting DESIGN section 5's closed forms with the
+ * formula next to each bound. */
+#define _POSIX_C_SOURCE 200809L
+#include <CUnit/CUnit.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "../cu_main.h"
+#include "e2e_run.h"
+
+/* hold: the router only learns from hold-timer expiry.
+ * lost ~ R/N x (last refresh + hold_time - t_fail + fib_install_delay);
+ * all of it blackhole.  Bound: within 30% (the dead node's ECMP share of
+ * ~1000 flows deviates from 1/N by a few percent; R decays slowly). */
+static void test_hold(void)
+{
+	struct run r;
+	CU_ASSERT_FATAL(e2e_run("failover-hold.ini", NULL, NULL, &r));
+	e2e_assert_balanced(&r);
+	struct expectation e;
+	expect_first_failure(r.sc, &e);
+	double R = (double)r.sent_before_fail_1s; /* packets/s measured over the second before */
+	double expect_lost = R / r.sc->nodes * e.window_s;
+	double lost = (double)r.m.total.drop[SIM_DROP_BLACKHOLE];
+	fprintf(stderr, "\n  hold: lost %.0f blackhole, expected R/N x W = %.0f/%u x %.3f = %.0f\n", lost, R,
+		r.sc->nodes, e.window_s, expect_lost);
+	CU_ASSERT(fabs(lost - expect_lost) <= 0.30 * expect_lost);
+	/* loss window = e.window_s within one bin + 2 packet intervals */
+	double win = e2e_seconds(r.m.last_drop_after_fail_ns - r.m.t_fail_ns);
+	CU_ASSERT(fabs(win - e.window_s) <= 0.01 + 2.0 / r.sc->packet_rate);
+	e2e_run_free(&r);
+}
+
+/* readvertise: loss stops within detection + advertisement + install:
+ * window <= heartbeat_misses x interval + interval (phase) + uplink delay +
+ * processing_delay + fib_install_delay + 1 ms slack (queueing). */
+static void test_readvertise(void)
+{
+	struct run r;
+	CU_ASSERT_FATAL(e2e_run("failover-readvertise.ini", NULL, NULL, &r));
+	e2e_assert_balanced(&r);
+	const struct scenario *sc = r.sc;
+	double bound = e2e_seconds(sc->heartbeat_misses * sc->heartbeat_interval_ns + sc->heartbeat_interval_ns +
+			       sc->uplink_delay_ns + sc->processing_delay_ns + sc->fib_install_delay_ns) + 0.001;
+	double last_blackhole = e2e_seconds(r.m.last_drop_after_fail_ns - r.m.t_fail_ns);
+	fprintf(stderr, "\n  readvertise: loss window %.4f s, bound %.4f s, detect %.4f readvertise %.4f install %.4f\n",
+		last_blackhole, bound, e2e_seconds(r.s.t_detect_ns), e2e_seconds(r.s.t_readvertise_ns),
+		e2e_seconds(r.s.t_install_ns));
+	CU_ASSERT(r.m.total.drop[SIM_DROP_BLACKHOLE] > 0);
+	CU_ASSERT(r.s.t_detect_ns != LB_TIME_NEVER && r.s.t_readvertise_ns != LB_TIME_NEVER &&
+		  r.s.t_install_ns != LB_TIME_NEVER);
+	CU_ASSERT(r.s.t_detect_ns <= r.s.t_readvertise_ns && r.s.t_readvertise_ns <= r.s.t_install_ns);
+	CU_ASSERT(last_blackhole <= bound);
+	/* detection itself: misses x interval after the last heartbeat, so within
+	 * ((k-1) x interval, k x interval] of the crash */
+	double det = e2e_seconds(r.s.t_detect_ns - r.m.t_fail_ns);
+	CU_ASSERT(det > e2e_seconds((sc->heartbeat_misses - 1) * sc->heartbeat_interval_ns));
+	CU_ASSERT(det <= e2e_seconds(sc->heartbeat_misses * sc->heartbeat_interval_ns) + 0.001);
+	e2e_run_free(&r);
+}
+
+/* bfd: the router withdraws the node bfd_multiplier x bfd_interval after
+ * its last control packet, so blackhole drops end by
+ *   t_fail + multiplier x interval + install delay (+ 1 ms slack);
+ * (drops of flows steered to the dead owner end later, at the cluster's own
+ * heartbeat detection, <= heartbeat_misses x heartbeat_interval + 1 ms). */
+static void test_bfd(void)
+{
+	struct run r;
+	CU_ASSERT_FATAL(e2e_run("failover-bfd.ini", NULL, NULL, &r));
+	e2e_assert_balanced(&r);
+	const struct scenario *sc = r.sc;
+	double bound = e2e_seconds(sc->bfd_multiplier * sc->bfd_interval_ns + sc->fib_install_delay_ns) + 0.001;
+	double bh = e2e_seconds(r.last_bin_with[SIM_DROP_BLACKHOLE] - r.m.t_fail_ns);
+	double sd = e2e_seconds(r.last_bin_with[SIM_DROP_STEER_DEAD] - r.m.t_fail_ns);
+	fprintf(stderr, "\n  bfd: last blackhole bin %.4f s after the crash (bound %.4f), last steer_dead bin %.4f s", bh,
+		bound, sd);
+	CU_ASSERT(r.m.total.drop[SIM_DROP_BLACKHOLE] > 0);
+	CU_ASSERT(bh <= bound);
+	CU_ASSERT(sd <= e2e_seconds(sc->heartbeat_misses * sc->heartbeat_interval_ns) + 0.001);
+	e2e_run_free(&r);
+}
+
+/* premature restore (W < hold): the survivors restore n while the dead
+ * node's stale route (metric n) is still in the table, so it rejoins the ECMP
+ * set: blackhole drops resume after t_restore, until the hold expiry. */
+static void test_premature_restore(void)
+{
+	struct run r;
+	CU_ASSERT_FATAL(e2e_run("premature-restore.ini", NULL, NULL, &r));
+	e2e_assert_balanced(&r);
+	CU_ASSERT(r.s.t_restore_ns != LB_TIME_NEVER);
+	fprintf(stderr, "\n  premature restore: %" G_GUINT64_FORMAT " blackhole drops after the restore\n",
+		r.blackhole_after_restore);
+	CU_ASSERT(r.blackhole_after_restore > 100);
+	/* with W >= hold there is no second window */
+	struct run r2;
+	const char *sets[] = {"cluster.restore_wait=5s", NULL};
+	CU_ASSERT_FATAL(e2e_run("premature-restore.ini", sets, NULL, &r2));
+	e2e_assert_balanced(&r2);
+	CU_ASSERT_EQUAL(r2.blackhole_after_restore, 0);
+	e2e_run_free(&r);
+	e2e_run_free(&r2);
+}
+
+/* Owner hashing on one removal (N = 8, node 3 of 0..7 crashes, all 2000
+ * flows alive at the change, none arriving or ending).
+ * Without the cache a flow breaks when its owner changes: modulo remaps
+ * (N-1)/N of the flows (to an owner without their state); Maglev and
+ * rendezvous ~1/N (the dead owner's flows, + Maglev's small extra).
+ * With the cache a receiver keeps its cached owner, but the router's
+ * hash-threshold ECMP (RFC 2992) moves a fraction m of all flows to another
+ * receiver, which has no cache entry and selects the owner afresh:
+ *   broken = 1/N + m (N-1)/N x P(owner changes),
+ * P = (N-1)/N for modulo and ~0 for Maglev/rendezvous, and m = 1 - sum over
+ * surviving next hops k of |[k/N, (k+1)/N) n [k'/(N-1), (k'+1)/(N-1))|, k'
+ * its index among the survivors (m = 2/7 here; modulo: 0.344).
+ * Bounds: +-0.05 absolute (sampling of 2000 flows, Maglev's extra). */
+static double hash_threshold_moved(unsigned N, unsigned dead)
+{
+	double stay = 0;
+	for (unsigned k = 0; k < N; k++) {
+		if (k == dead)
+			continue;
+		unsigned k2 = k < dead ? k : k - 1;
+		double lo = fmax((double)k / N, (double)k2 / (N - 1));
+		double hi = fmin((double)(k + 1) / N, (double)(k2 + 1) / (N - 1));
+		if (hi > lo)
+			stay += hi - lo;
+	}
+	return 1 - stay;
+}
+
+static double broken_fraction(const char *owner, const char *cache)
+{
+	g_autofree gchar *a = g_strdup_printf("cluster.owner_hash=%s", owner);
+	g_autofree gchar *b = g_strdup_printf("cluster.session_cache=%s", cache);
+	const char *sets[] = {a, b, NULL};
+	struct run r;
+	if (!e2e_run("owner-hashing.ini", sets, NULL, &r))
+		return -1;
+	e2e_assert_balanced(&r);
+	double f = (double)r.m.flows_broken / (double)r.m.flows_total;
+	fprintf(stderr, "\n  owner %s cache %s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " flows broken (%.3f)",
+		owner, cache, r.m.flows_broken, r.m.flows_total, f);
+	e2e_run_free(&r);
+	return f;
+}
+
+static void test_owner_hashing(void)
+{
+	const double N = 8;
+	CU_ASSERT(fabs(broken_fraction("modulo", "off") - (N - 1) / N) <= 0.05);
+	CU_ASSERT(fabs(broken_fraction("maglev", "off") - 1 / N) <= 0.05);
+	CU_ASSERT(fabs(broken_fraction("rendezvous", "off") - 1 / N) <= 0.05);
+	double m = hash_threshold_moved(8, 3);
+	CU_ASSERT(fabs(m - 2.0 / 7) < 1e-12);
+	CU_ASSERT(fabs(broken_fraction("modulo", "on") - (1 / N + m * (N - 1) / N * (N - 1) / N)) <= 0.05);
+	CU_ASSERT(fabs(broken_fraction("maglev", "on") - 1 / N) <= 0.05);
+	CU_ASSERT(fabs(broken_fraction("rendezvous", "on") - 1 / N) <= 0.05);
+}
+
+/* The same scenario and seed give byte-identical CSV files; another seed
+ * does not. */
+static void test_determinism(void)
+{
+	g_autofree gchar *tmp = g_dir_make_tmp("lbsim-det-XXXXXX", NULL);
+	g_autofree gchar *d1 = g_build_filename(tmp, "a", NULL);
+	g_autofree gchar *d2 = g_build_filename(tmp, "b", NULL);
+	g_autofree gchar *d3 = g_build_filename(tmp, "c", NULL);
+	const char *sets[] = {"scenario.duration=2s", NULL};
+	const char *sets2[] = {"scenario.duration=2s", "scenario.seed=2", NULL};
+	struct run r1, r2, r3;
+	CU_ASSERT_FATAL(e2e_run("default.ini", sets, d1, &r1));
+	CU_ASSERT_FATAL(e2e_run("default.ini", sets, d2, &r2));
+	CU_ASSERT_FATAL(e2e_run("default.ini", sets2, d3, &r3));
+	const char *files[] = {"summary.csv", "timeseries.csv", "nodes.csv", "events.csv", "flows.csv"};
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		g_autofree gchar *a = e2e_slurp(d1, files[i]);
+		g_autofree gchar *b = e2e_slurp(d2, files[i]);
+		g_autofree gchar *c = e2e_slurp(d3, files[i]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+		CU_ASSERT_STRING_EQUAL(a, b);
+		if (strcmp(files[i], "events.csv") != 0)
+			CU_ASSERT(strcmp(a, c) != 0);
+	}
+	e2e_run_free(&r1);
+	e2e_run_free(&r2);
+	e2e_run_free(&r3);
+	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmp);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+/* Every scenario shipped in scenarios/ runs (shortened to 1 s, 1/10 of the
+ * flows for the large one) and balances. */
+static void test_all_scenarios_run(void)
+{
+	g_autofree gchar *dir = g_build_filename(SOURCE_ROOT, "scenarios", NULL);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	const char *name;
+	int n = 0;
+	while ((name = g_dir_read_name(d))) {
+		if (!g_str_has_suffix(name, ".ini"))
+			continue;
+		const char *sets[] = {"scenario.duration=1500ms", "failure.1.at=1s", NULL};
+		const char *large[] = {"scenario.duration=1500ms", "failure.1.at=1s", "traffic.initial_flows=20000",
+				       "traffic.clients=4", NULL};
+		struct scenario *sc = e2e_load(name, NULL);
+		CU_ASSERT_PTR_NOT_NULL(sc);
+		bool has_fail = sc && sc->n_failures > 0;
+		bool as_is = sc && sc->n_failures > 1 && sc->duration_ns <= 10 * LB_NS_PER_S; /* keep the sequence */
+		scenario_free(sc);
+		if (as_is) {
+			sets[0] = NULL;
+		} else if (!has_fail) {
+			sets[1] = NULL;
+			large[1] = "traffic.initial_flows=20000";
+		}
+		struct run r;
+		gboolean ok = e2e_run(name, strcmp(name, "large.ini") == 0 ? large : sets, NULL, &r);
+		CU_ASSERT(ok);
+		if (ok)
+			e2e_assert_balanced(&r);
+		e2e_run_free(&r);
+		n++;
+	}
+	g_dir_close(d);
+	CU_ASSERT(n >= 8);
+}
+
+void lb_test_register(void)
+{
+	LB_SUITE("e2e", LB_TEST(test_hold), LB_TEST(test_readvertise), LB_TEST(test_bfd),
+		 LB_TEST(test_premature_restore), LB_TEST(test_owner_hashing), LB_TEST(test_determinism),
+		 LB_TEST(test_all_scenarios_run));
+}
