@@ -24,6 +24,8 @@ if [ -f "$dir/sweep.csv" ]; then
 	keys=$(head -1 "$dir/sweep.csv" | awk -F, '{for (i = 2; $i != "runs"; i++) printf "%s ", $i}')
 	nkeys=$(echo $keys | wc -w)
 	xlab=$(echo $keys | awk '{print $1}')
+	# categorical x (hold;bfd;readvertise): bars; numeric x (3s;10s): lines
+	cat=$(awk -F, 'NR > 1 && $2 !~ /^[0-9.]+$/ { c = 1 } END { print c + 0 }' "$dir/sweep.csv")
 	tmp=$(mktemp)
 	for fig in lost flows_broken loss_window_s broken_fraction; do
 		# blocks (gnuplot "index") per value of the second key: x, mean, ci
@@ -44,7 +46,7 @@ if [ -f "$dir/sweep.csv" ]; then
 		series=$(cat "$tmp.series")
 		n=$(echo $series | wc -w)
 		for term in png svg; do
-			gnuplot -e "dir='$dir'; term='$term'; fig='$fig'; data='$tmp'; nseries=$n; xlab='$xlab'; series='$series'" "$here/sweep.gp"
+			gnuplot -e "dir='$dir'; term='$term'; fig='$fig'; data='$tmp'; nseries=$n; xlab='$xlab'; series='$series'; categorical=$cat" "$here/sweep.gp"
 		done
 		made="$made $dir/sweep-$fig.png"
 	done

@@ -10,15 +10,29 @@ else { set terminal pngcairo size 900,520; set output out.'.png' }
 name = system("awk -F, 'NR==2{print $1}' ".dir."/runs/p0/rep0/summary.csv 2>/dev/null")
 set title sprintf("%s: %s, mean and 95%% CI over replications", name, fig) noenhanced
 set xlabel xlab noenhanced
-ylabels = "lost:packets lost (packets) flows_broken:flows broken (flows) loss_window_s:loss window (s) drop_blackhole:blackhole drops (packets) broken_fraction:fraction of flows broken (1)"
-set ylabel fig noenhanced
-do for [w in ylabels] { if (strstrt(w, fig.':') == 1) { set ylabel w[strlen(fig)+2:] noenhanced } }
+ylab = fig eq 'lost' ? 'packets lost (packets)' : \
+       fig eq 'flows_broken' ? 'flows broken (flows)' : \
+       fig eq 'loss_window_s' ? 'loss window (s)' : \
+       fig eq 'drop_blackhole' ? 'blackhole drops (packets)' : \
+       fig eq 'broken_fraction' ? 'fraction of flows broken (1)' : fig
+set ylabel ylab noenhanced
 set grid
 set key outside right top noenhanced
 set offsets 0.3, 0.3, 0, 0
 set yrange [0:*]
-if (nseries <= 1) {
+if (!exists("categorical")) categorical = 0
+if (categorical) {
+  # side-by-side bars per category, one bar per series, CI as error bars
+  set style fill solid 0.6 border -1
+  bw = 0.8 / nseries
+  set boxwidth bw
+  set offsets 0.5, 0.5, 0, 0
+  if (nseries <= 1) { set key off }
+  plot for [i=0:nseries-1] data index i using ($0 + (i - (nseries - 1) / 2.0) * bw):2:xtic(1) with boxes title (nseries > 1 ? word(series, i+1) : fig), \
+       for [i=0:nseries-1] data index i using ($0 + (i - (nseries - 1) / 2.0) * bw):2:3 with yerrorbars lc rgb 'black' pt 0 lw 1.5 notitle
+} else { if (nseries <= 1) {
   plot data index 0 using 0:2:3:xtic(1) with yerrorlines lw 2 pt 7 title fig
 } else {
   plot for [i=0:nseries-1] data index i using 0:2:3:xtic(1) with yerrorlines lw 2 pt 7 title word(series, i+1)
+}
 }

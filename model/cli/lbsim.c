@@ -11,6 +11,7 @@
  * by SIGINT/SIGTERM (nothing of the unfinished run is left in results). */
 #define _POSIX_C_SOURCE 200809L
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -210,6 +211,9 @@ static int cmd_run(const struct cli *c)
 		first = (uint32_t)c->replication;
 		last = first + 1;
 	}
+	/* An output directory this run creates goes away again if the run
+	 * fails before writing anything (a user's existing one stays). */
+	bool out_existed = g_file_test(sc->output_dir, G_FILE_TEST_EXISTS);
 	for (uint32_t r = first; r < last && rc == 0; r++) {
 		g_autofree gchar *dir = g_strdup_printf("%s/rep%" PRIu32, sc->output_dir, r);
 		g_autofree gchar *tmp = output_begin(dir, &err);
@@ -250,6 +254,8 @@ static int cmd_run(const struct cli *c)
 		}
 		world_free(w);
 	}
+	if (rc != 0 && !out_existed)
+		g_rmdir(sc->output_dir); /* fails, harmlessly, unless empty */
 	if (rc == 0 && c->replication < 0) {
 		g_autofree gchar *p = g_build_filename(sc->output_dir, "summary.csv", NULL);
 		if (!output_write_file(p, all->str, all->len, &err)) {

@@ -14,6 +14,17 @@
  * A flow whose packet is dropped as no_state is broken: its connection would
  * be reset, so the client stops sending on it at that instant.
  *
+ * Sending (a performance choice, not a model change): every flow sends at
+ * the same constant interval, so the order of the flows' next sends is the
+ * order of their last sends.  The flows' next sends therefore sit in one
+ * FIFO ring of (due time, flow) with a single pending simulator event for
+ * its head, instead of one pending event per flow: with 1M flows the
+ * simulator's event heap stays small (issue 6; bench/RESULTS.md).  A new
+ * flow sends its first packet at once and joins the tail with due = now +
+ * interval, which no queued send exceeds; the initial flows join sorted by
+ * their random phase (ties by flow id).  Sends due at the same nanosecond go
+ * in ring order.
+ *
  * Servers: one behind each node; they count deliveries, check sequence
  * numbers and record each flow's longest gap between arrivals. */
 #include <math.h>
@@ -122,31 +133,67 @@ static void flow_key(struct world *w, struct sim_flow *f)
 	}
 }
 
-static void flow_send(void *user);
+static uint64_t send_interval_ns(const struct scenario *sc)
+{
+	uint64_t iv = (uint64_t)(1e9 / sc->packet_rate);
+	return iv ? iv : 1;
+}
 
-static void flow_start(struct world *w, uint64_t first_ns, uint64_t duration_ns)
+static void sendq_push(struct world *w, uint64_t due, uint32_t flow)
+{
+	if (w->sendq_len == w->sendq_cap) {
+		/* grow (amortised; not per packet): unwrap into the new array */
+		size_t cap = w->sendq_cap ? 2 * w->sendq_cap : 1024;
+		struct send_slot *q = g_new(struct send_slot, cap);
+		for (size_t i = 0; i < w->sendq_len; i++)
+			q[i] = w->sendq[(w->sendq_head + i) % w->sendq_cap];
+		g_free(w->sendq);
+		w->sendq = q;
+		w->sendq_cap = cap;
+		w->sendq_head = 0;
+	}
+	g_assert(w->sendq_len == 0 ||
+		 w->sendq[(w->sendq_head + w->sendq_len - 1) % w->sendq_cap].due <= due);
+	w->sendq[(w->sendq_head + w->sendq_len) % w->sendq_cap] = (struct send_slot){due, flow};
+	w->sendq_len++;
+}
+
+static void sendq_fire(void *user);
+
+/* Keep one pending event, at the head's due time. */
+static void sendq_arm(struct world *w)
+{
+	if (w->sendq_len == 0)
+		return;
+	uint64_t due = w->sendq[w->sendq_head].due;
+	if (w->ev_send && w->ev_send_due == due)
+		return;
+	if (w->ev_send)
+		shim_cancel(w->sim, w->ev_send);
+	uint64_t now = world_now(w);
+	w->ev_send_due = due;
+	w->ev_send = shim_schedule(w->sim, due > now ? due - now : 0, sendq_fire, w);
+}
+
+static struct sim_flow *flow_start(struct world *w, uint64_t first_ns, uint64_t duration_ns)
 {
 	struct sim_flow *f = flow_new(w);
 	flow_key(w, f);
 	f->client = (uint16_t)(f->id % w->sc->clients);
-	f->interval_ns = (uint64_t)(1e9 / w->sc->packet_rate);
-	if (f->interval_ns == 0)
-		f->interval_ns = 1;
+	f->interval_ns = send_interval_ns(w->sc);
 	f->rec.start_ns = first_ns;
 	f->rec.end_ns = first_ns + duration_ns;
 	if (f->rec.end_ns > w->sc->duration_ns || f->rec.end_ns < first_ns)
 		f->rec.end_ns = w->sc->duration_ns;
 	f->rec.last_rx_ns = LB_TIME_NEVER;
-	shim_schedule(w->sim, first_ns - world_now(w), flow_send, f);
+	return f;
 }
 
-static void flow_send(void *user)
+/* Sends f's next packet now; true when the flow sends again later. */
+static bool flow_send_one(struct world *w, struct sim_flow *f, uint64_t now)
 {
-	struct sim_flow *f = user;
-	struct world *w = f->w;
-	uint64_t now = world_now(w);
 	if (f->stopped)
-		return;
+		return false;
 	uint8_t pkt[DATA_MAX_HDR];
 	int hl = lb_flow_write_headers(&f->key, pkt, sizeof pkt - DATA_TRAILER_LEN, DATA_TRAILER_LEN,
 				       f->seq == 0 && f->key.proto == LB_PROTO_TCP);
@@ -160,31 +207,65 @@ static void flow_send(void *user)
 	f->rec.sent++;
 	metrics_sent(&w->m, now);
 	world_send_data(w, w->client_dev[f->client], 0, pkt, (size_t)hl + DATA_TRAILER_LEN);
-	uint64_t next = now + f->interval_ns;
-	if (next < f->rec.end_ns)
-		shim_schedule(w->sim, f->interval_ns, flow_send, f);
-	else
-		f->stopped = true;
+	if (now + f->interval_ns < f->rec.end_ns && !f->stopped)
+		return true;
+	f->stopped = true;
+	return false;
+}
+
+static void sendq_fire(void *user)
+{
+	struct world *w = user;
+	uint64_t now = world_now(w);
+	w->ev_send = 0;
+	while (w->sendq_len > 0 && w->sendq[w->sendq_head].due <= now) {
+		struct send_slot sl = w->sendq[w->sendq_head];
+		w->sendq_head = (w->sendq_head + 1) % w->sendq_cap;
+		w->sendq_len--;
+		struct sim_flow *f = world_flow(w, sl.flow);
+		if (flow_send_one(w, f, now))
+			sendq_push(w, now + f->interval_ns, f->id);
+	}
+	sendq_arm(w);
 }
 
 static void flow_arrival(void *user)
 {
 	struct world *w = user;
 	uint64_t now = world_now(w);
-	flow_start(w, now, flow_duration_ns(w));
+	struct sim_flow *f = flow_start(w, now, flow_duration_ns(w));
+	if (flow_send_one(w, f, now)) {
+		sendq_push(w, now + f->interval_ns, f->id);
+		sendq_arm(w);
+	}
 	uint64_t gap = exp_ns(w->rng_flow, 1e9 / w->sc->flow_arrival_rate);
 	if (now + gap < w->sc->duration_ns)
 		shim_schedule(w->sim, gap, flow_arrival, w);
 }
 
+static int slot_cmp(const void *a, const void *b)
+{
+	const struct send_slot *x = a, *y = b;
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	return x->flow < y->flow ? -1 : x->flow > y->flow;
+}
+
 void traffic_start(struct world *w)
 {
 	const struct scenario *sc = w->sc;
-	double interval = 1e9 / sc->packet_rate;
+	double interval = (double)send_interval_ns(sc);
+	struct send_slot *first = g_new(struct send_slot, sc->initial_flows ? sc->initial_flows : 1);
 	for (uint32_t i = 0; i < sc->initial_flows; i++) {
 		uint64_t phase = (uint64_t)(uniform(w->rng_flow) * interval);
-		flow_start(w, phase, flow_duration_ns(w));
+		struct sim_flow *f = flow_start(w, phase, flow_duration_ns(w));
+		first[i] = (struct send_slot){phase, f->id};
 	}
+	qsort(first, sc->initial_flows, sizeof *first, slot_cmp);
+	for (uint32_t i = 0; i < sc->initial_flows; i++)
+		sendq_push(w, first[i].due, first[i].flow);
+	g_free(first);
+	sendq_arm(w);
 	if (sc->flow_arrival_rate > 0) {
 		uint64_t gap = exp_ns(w->rng_flow, 1e9 / sc->flow_arrival_rate);
 		if (gap < sc->duration_ns)

@@ -341,7 +341,7 @@ struct world *world_create(const struct scenario *sc, uint32_t replication, cons
 	metrics_init(&w->m, sc->duration_ns, sc->bin_ns, sc->nodes);
 	w->s.replication = replication;
 	w->s.seed = sc->seed;
-	w->sim = shim_sim_create(sc->seed, replication + 1, SHIM_SCHED_HEAP);
+	w->sim = shim_sim_create(sc->seed, replication + 1, SHIM_SCHED_MAP);
 	if (!w->sim) {
 		g_set_error(err, SIM_ERROR, SIM_ERROR_FAILED, "cannot create the simulator");
 		goto fail;
@@ -469,6 +469,7 @@ void world_free(struct world *w)
 	for (size_t i = 0; i < w->n_chunks; i++)
 		g_free(w->flow_chunks[i]);
 	g_free(w->flow_chunks);
+	g_free(w->sendq);
 	g_free(w->client_node);
 	g_free(w->client_dev);
 	g_free(w->router_client_dev);

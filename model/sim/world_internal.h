@@ -101,6 +101,11 @@ struct world {
 	/* flows, in chunks that never move (events point into them) */
 	struct sim_flow **flow_chunks;
 	size_t n_flows, n_chunks, cap_chunks;
+	/* Flows' next sends, in due-time order (traffic.c): a ring of
+	 * (due, flow id) with one pending shim event for its head. */
+	struct send_slot { uint64_t due; uint32_t flow; } *sendq;
+	size_t sendq_head, sendq_len, sendq_cap;
+	uint64_t ev_send, ev_send_due;
 	struct shim_rng *rng_flow, *rng_addr, *rng_phase; /* rng streams 1, 2, 3 */
 	lb_nodeset partition_side; /* nodes cut off from the rest, 0 = none */
 	bool partitioned;

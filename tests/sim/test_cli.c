@@ -3,8 +3,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include <CUnit/CUnit.h>
 #include <glib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "../cu_main.h"
 
@@ -102,6 +104,123 @@ static void test_run_writes_results(void)
 	CU_ASSERT_PTR_NOT_NULL(dout && strstr(dout, "[expectation]"));
 }
 
+static const char sweep_ini[] = "[scenario]\nname = tiny\nduration = 1s\nreplications = 2\n"
+				"[traffic]\ninitial_flows = 100\nflow_arrival_rate = 10\npacket_rate = 10\n"
+				"[failure.1]\nat = 500ms\nkind = crash\nnode = 1\n"
+				"[sweep]\nrouter.failover = hold;readvertise\n";
+
+static unsigned count_lines(const char *path)
+{
+	g_autofree gchar *text = NULL;
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return 0;
+	unsigned n = 0;
+	for (const char *c = text; *c; c++)
+		n += *c == '\n';
+	return n;
+}
+
+/* A sweep (2 points x 2 replications) runs on GNU parallel and merges; after
+ * one run is deleted (as if killed before its rename), running the sweep
+ * again runs only that one. */
+static void test_sweep_resume(void)
+{
+	g_autofree gchar *ini = write_ini("tiny.ini", sweep_ini);
+	g_autofree gchar *dir = g_build_filename(tmpdir, "sweep", NULL);
+	const char *args[] = {"sweep", ini, "-o", dir, "-j", "2", NULL};
+	g_autofree gchar *out = NULL, *err = NULL;
+	CU_ASSERT_EQUAL_FATAL(lbsim(args, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "2 points x 2 replications = 4 runs, 4 to run"));
+	g_autofree gchar *sweep = g_build_filename(dir, "sweep.csv", NULL);
+	g_autofree gchar *runs = g_build_filename(dir, "runs.csv", NULL);
+	CU_ASSERT_EQUAL(count_lines(sweep), 1 + 2);
+	CU_ASSERT_EQUAL(count_lines(runs), 1 + 4);
+	g_autofree gchar *cmd = g_strdup_printf("rm -r '%s/runs/p1/rep0'", dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	g_autofree gchar *out2 = NULL, *err2 = NULL;
+	CU_ASSERT_EQUAL(lbsim(args, &out2, &err2), 0);
+	CU_ASSERT_PTR_NOT_NULL(out2 && strstr(out2, "4 runs, 1 to run"));
+	g_autofree gchar *sum = g_build_filename(dir, "runs", "p1", "rep0", "summary.csv", NULL);
+	CU_ASSERT(g_file_test(sum, G_FILE_TEST_IS_REGULAR));
+	CU_ASSERT_EQUAL(count_lines(runs), 1 + 4);
+}
+
+/* The cluster path: --emit-slurm writes sweep.slurm and runs.list, runs
+ * nothing; each line of runs.list, run by a shell from any directory, does
+ * one run; --merge then merges.  The merge is checked against a hand
+ * computation: summaries rewritten with lost = 10, 20 (point 0) give
+ * mean 15, sd 7.0710678, ci95 = t(0.975, 1) x sd / sqrt(2) = 12.706205 x 5 = 63.531024. */
+static void test_run_list_and_merge(void)
+{
+	g_autofree gchar *ini = write_ini("tiny2.ini", sweep_ini);
+	g_autofree gchar *dir = g_build_filename(tmpdir, "slurm", NULL);
+	const char *emit[] = {"sweep", ini, "-o", dir, "--emit-slurm", NULL};
+	g_autofree gchar *out = NULL, *err = NULL;
+	CU_ASSERT_EQUAL_FATAL(lbsim(emit, &out, &err), 0);
+	g_autofree gchar *list = g_build_filename(dir, "runs.list", NULL);
+	g_autofree gchar *slurm = g_build_filename(dir, "sweep.slurm", NULL);
+	CU_ASSERT(g_file_test(slurm, G_FILE_TEST_IS_REGULAR));
+	CU_ASSERT_EQUAL_FATAL(count_lines(list), 4);
+	g_autofree gchar *runs_dir = g_build_filename(dir, "runs", NULL);
+	CU_ASSERT_FALSE(g_file_test(runs_dir, G_FILE_TEST_EXISTS));
+	/* what the Slurm script does for each task: run line N's command, from / */
+	for (int line = 1; line <= 4; line++) {
+		g_autofree gchar *cmd =
+			g_strdup_printf("cd / && sh -c \"$(sed -n '%dp' '%s' | cut -f2-)\"", line, list);
+		CU_ASSERT_EQUAL(system(cmd), 0);
+	}
+	/* replace lost (column 12) of point 0's two runs by 10 and 20 */
+	for (int r = 0; r < 2; r++) {
+		g_autofree gchar *cmd = g_strdup_printf(
+			"cd '%s/runs/p0/rep%d' && awk -F, -v OFS=, 'NR == 2 { $12 = %d } { print }' summary.csv > s && mv s summary.csv",
+			dir, r, 10 * (r + 1));
+		CU_ASSERT_EQUAL(system(cmd), 0);
+	}
+	const char *merge[] = {"sweep", ini, "-o", dir, "--merge", NULL};
+	g_autofree gchar *mout = NULL, *merr = NULL;
+	CU_ASSERT_EQUAL_FATAL(lbsim(merge, &mout, &merr), 0);
+	g_autofree gchar *sweep = g_build_filename(dir, "sweep.csv", NULL);
+	g_autofree gchar *text = NULL;
+	CU_ASSERT_FATAL(g_file_get_contents(sweep, &text, NULL, NULL));
+	gchar **rows = g_strsplit(text, "\n", -1);
+	gchar **head = g_strsplit(rows[0], ",", -1);
+	gchar **p0 = g_strsplit(rows[1], ",", -1);
+	int col = -1;
+	for (int i = 0; head[i]; i++)
+		if (strcmp(head[i], "lost_mean") == 0)
+			col = i;
+	CU_ASSERT_FATAL(col > 0);
+	CU_ASSERT_DOUBLE_EQUAL(g_ascii_strtod(p0[col], NULL), 15.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(g_ascii_strtod(p0[col + 1], NULL), 7.0710678, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(g_ascii_strtod(p0[col + 2], NULL), 63.531024, 1e-4);
+	g_strfreev(rows);
+	g_strfreev(head);
+	g_strfreev(p0);
+}
+
+/* Ctrl-C: a run interrupted by SIGINT exits 130 and leaves nothing in the
+ * output directory (no half-written files, no .tmp). */
+static void test_sigint_leaves_nothing(void)
+{
+	g_autofree gchar *dir = g_build_filename(tmpdir, "interrupted", NULL);
+	const char *argv[] = {LBSIM_PATH, "run", "scenarios/large.ini", "--quiet", "-o", dir, NULL};
+	GPid pid;
+	GError *err = NULL;
+	gboolean ok = g_spawn_async(SOURCE_ROOT, (gchar **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+				    &err);
+	CU_ASSERT_FATAL(ok);
+	g_usleep(2 * G_USEC_PER_SEC);
+	kill(pid, SIGINT);
+	int status = 0;
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT(WIFEXITED(status));
+	CU_ASSERT_EQUAL(WEXITSTATUS(status), 130);
+	g_autofree gchar *tmp = g_strdup_printf("%s.tmp", dir);
+	CU_ASSERT_FALSE(g_file_test(dir, G_FILE_TEST_EXISTS));
+	CU_ASSERT_FALSE(g_file_test(tmp, G_FILE_TEST_EXISTS));
+	g_spawn_close_pid(pid);
+}
+
 static int setup(void)
 {
 	tmpdir = g_dir_make_tmp("lbsim-cli-XXXXXX", NULL);
@@ -123,4 +242,7 @@ void lb_test_register(void)
 	CU_add_test(s, "test_bad_set", test_bad_set);
 	CU_add_test(s, "test_usage_errors", test_usage_errors);
 	CU_add_test(s, "test_run_writes_results", test_run_writes_results);
+	CU_add_test(s, "test_sweep_resume", test_sweep_resume);
+	CU_add_test(s, "test_run_list_and_merge", test_run_list_and_merge);
+	CU_add_test(s, "test_sigint_leaves_nothing", test_sigint_leaves_nothing);
 }

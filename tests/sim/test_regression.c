@@ -144,6 +144,7 @@ static void check_golden(const char *name, const char *scenario, const char *con
 	CU_ASSERT_FATAL(e2e_run(scenario, sets, out, &r));
 	e2e_assert_balanced(&r);
 	const char *files[] = {"summary.csv", "events.csv"};
+	bool keep = false; /* keep the run's files for diffing when they differ */
 	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
 		g_autofree gchar *got = e2e_slurp(out, files[i]);
 		g_autofree gchar *gname = g_strdup_printf("%s.%s", name, files[i]);
@@ -160,14 +161,18 @@ static void check_golden(const char *name, const char *scenario, const char *con
 			CU_FAIL("golden file missing");
 			continue;
 		}
-		if (strcmp(got, want) != 0)
+		if (strcmp(got, want) != 0) {
 			fprintf(stderr, "\n  %s differs from %s/%s (diff them; --update if intended)", gpath, out,
 				files[i]);
+			keep = true;
+		}
 		CU_ASSERT_STRING_EQUAL(got, want);
 	}
 	e2e_run_free(&r);
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmp);
-	CU_ASSERT_EQUAL(system(cmd), 0);
+	if (!keep) {
+		g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmp);
+		CU_ASSERT_EQUAL(system(cmd), 0);
+	}
 }
 
 static void test_golden_default(void)
