@@ -19,8 +19,9 @@ set xlabel 'simulated time (s)'
 set ylabel 'packets lost per second (1/s)'
 set key outside right top noenhanced
 set grid
-# one marker per event kind: its first occurrence (nodes may repeat it)
-markers = system("awk -F, 'NR>1 && ($3==\"fail\"||$3==\"detect\"||$3==\"advertise\"||$3==\"route_installed\"||$3==\"restore\"||$3==\"hold_expiry\"||$3==\"recover\") && !seen[$3 FS $4]++ {print $1, $3 ($4==\"\"?\"\":\"(\" $4 \")\")}' ".ev)
+# one marker per event kind: its first occurrence after t = 0 (nodes may
+# repeat it; the t = 0 advertisements and route are the starting state)
+markers = system("awk -F, 'NR>1 && $1+0 > 0 && ($3==\"fail\"||$3==\"detect\"||$3==\"advertise\"||$3==\"route_installed\"||$3==\"restore\"||$3==\"hold_expiry\"||$3==\"recover\") && !seen[$3 FS $4]++ {print $1, $3 ($4==\"\"?\"\":\"(\" $4 \")\")}' ".ev)
 n = words(markers) / 2
 do for [i=1:n] {
   t = word(markers, 2*i-1) + 0

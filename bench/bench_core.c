@@ -156,6 +156,39 @@ static void bench_packet_path(uint32_t packets)
 	g_free(pkts);
 }
 
+/* One call each, on precomputed hashes: owner selection (N = 32) and ECMP
+ * next-hop selection (32 next hops), ns per call. */
+static void bench_calls(uint32_t calls)
+{
+	enum { NH = 1024 };
+	uint32_t hashes[NH];
+	for (uint32_t i = 0; i < NH; i++)
+		hashes[i] = lb_hasher_flow(&hasher, &(struct lb_flow_key){0}) ^ (i * 2654435761u);
+	printf("\n| call (32 nodes / next hops) | ns per call |\n|---|---|\n");
+	const enum lb_owner_kind ok[] = {LB_OWNER_MODULO, LB_OWNER_RENDEZVOUS, LB_OWNER_MAGLEV};
+	for (size_t i = 0; i < 3; i++) {
+		struct lb_owner_params op = {.kind = ok[i]};
+		struct lb_owner *o = lb_owner_create(&op);
+		lb_owner_set_active(o, lb_nodeset_first(32));
+		double t0 = now_s();
+		for (uint32_t c = 0; c < calls; c++)
+			sink += (uint64_t)lb_owner_lookup(o, hashes[c % NH] + c);
+		printf("| lb_owner_lookup, %s | %.1f |\n", lb_owner_kind_name(ok[i]), (now_s() - t0) / calls * 1e9);
+		lb_owner_free(o);
+	}
+	const enum lb_ecmp_kind ek[] = {LB_ECMP_MODULO, LB_ECMP_HASH_THRESHOLD, LB_ECMP_RESILIENT};
+	for (size_t i = 0; i < 3; i++) {
+		struct lb_ecmp_params ep = {.kind = ek[i], .buckets = 128, .idle_timer_ns = LB_NS_PER_S};
+		struct lb_ecmp *g = lb_ecmp_create(&ep);
+		lb_ecmp_set(g, lb_nodeset_first(32), 0);
+		double t0 = now_s();
+		for (uint32_t c = 0; c < calls; c++)
+			sink += (uint64_t)lb_ecmp_select(g, hashes[c % NH] + c, 1);
+		printf("| lb_ecmp_select, %s | %.1f |\n", lb_ecmp_kind_name(ek[i]), (now_s() - t0) / calls * 1e9);
+		lb_ecmp_free(g);
+	}
+}
+
 static void bench_maglev(int reps)
 {
 	printf("\n| Maglev build, M = 65537 | ms |\n|---|---|\n");
@@ -183,6 +216,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		bench_session(sizes[i], smoke ? 10000 : 4000000);
 	bench_packet_path(smoke ? 10000 : 4000000);
+	bench_calls(smoke ? 10000 : 20000000);
 	bench_maglev(smoke ? 2 : 50);
 	return sink == 42 ? 1 : 0;
 }

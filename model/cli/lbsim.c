@@ -4,6 +4,8 @@
  *   lbsim sweep FILE [--set ...] [-o DIR] [-j N] [--hosts FILE] [--emit-slurm] [--merge]
  *   lbsim describe FILE [--set ...] [--seed N] [-o DIR] [--output-dir]
  *   lbsim plot DIR
+ *   lbsim hash [--seed N] tcp|udp SRC SPORT DST DPORT
+ *   lbsim where FILE [--set ...] [--fail NODE] tcp|udp SRC SPORT DST DPORT
  *   lbsim version
  *
  * Exit status: 0 success; 1 a run failed (e.g. its accounting did not
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "expect.h"
+#include "inspect.h"
 #include "output.h"
 #include "scenario.h"
 #include "sweep.h"
@@ -41,6 +44,8 @@ static void usage(FILE *f)
 	      "       lbsim sweep FILE [--set ...] [-o DIR] [-j N] [--hosts FILE] [--emit-slurm] [--merge]\n"
 	      "       lbsim describe FILE [--set group.key=value ...] [--seed N] [-o DIR] [--output-dir]\n"
 	      "       lbsim plot DIR\n"
+	      "       lbsim hash [--seed N] tcp|udp SRC SPORT DST DPORT\n"
+	      "       lbsim where FILE [--set group.key=value ...] [--fail NODE] tcp|udp SRC SPORT DST DPORT\n"
 	      "       lbsim version\n",
 	      f);
 }
@@ -344,6 +349,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "plot") == 0)
 		return cmd_plot(argc, argv);
+	if (strcmp(cmd, "hash") == 0)
+		return inspect_hash(argc, argv);
+	if (strcmp(cmd, "where") == 0)
+		return inspect_where(argc, argv);
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "describe") != 0 && strcmp(cmd, "sweep") != 0) {
 		fprintf(stderr, "lbsim: unknown command %s\n", cmd);
 		usage(stderr);

@@ -221,6 +221,40 @@ static void test_sigint_leaves_nothing(void)
 	g_spawn_close_pid(pid);
 }
 
+/* lbsim hash: Microsoft's RSS verification row 66.9.149.187:2794 ->
+ * 161.142.100.80:1766 hashes to 0x51ccc178 (with ports) and 0x323e8fc2
+ * (addresses only) under the published key.  lbsim where: failing the
+ * flow's owner breaks it; bad tuples are rejected with exit 2. */
+static void test_hash_and_where(void)
+{
+	const char *h[] = {"hash", "tcp", "66.9.149.187", "2794", "161.142.100.80", "1766", NULL};
+	g_autofree gchar *out = NULL, *err = NULL;
+	CU_ASSERT_EQUAL(lbsim(h, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "toeplitz     0x51ccc178"));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "toeplitz-ip  0x323e8fc2"));
+	const char *bad[] = {"hash", "sctp", "1.2.3.4", "1", "5.6.7.8", "2", NULL};
+	g_autofree gchar *bout = NULL, *berr = NULL;
+	CU_ASSERT_EQUAL(lbsim(bad, &bout, &berr), 2);
+	CU_ASSERT_PTR_NOT_NULL(berr && strstr(berr, "protocol \"sctp\": expected tcp or udp"));
+
+	const char *w[] = {"where", "scenarios/default.ini", "tcp", "10.1.2.3", "40000", "203.0.113.10", "80", NULL};
+	g_autofree gchar *wout = NULL, *werr = NULL;
+	CU_ASSERT_EQUAL_FATAL(lbsim(w, &wout, &werr), 0);
+	const char *o = strstr(wout, "owner node ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	char owner[4] = {o[11], '\0'};
+	const char *wf[] = {"where", "scenarios/default.ini", "--fail", owner, "tcp", "10.1.2.3", "40000",
+			    "203.0.113.10", "80", NULL};
+	g_autofree gchar *fout = NULL, *ferr = NULL;
+	CU_ASSERT_EQUAL(lbsim(wf, &fout, &ferr), 0);
+	CU_ASSERT_PTR_NOT_NULL(fout && strstr(fout, "flow      broken: its owner failed"));
+	const char *wr[] = {"where", "scenarios/default.ini", "--fail", "4", "tcp", "10.1.2.3", "40000",
+			    "203.0.113.10", "80", NULL};
+	g_autofree gchar *rout = NULL, *rerr = NULL;
+	CU_ASSERT_EQUAL(lbsim(wr, &rout, &rerr), 2);
+	CU_ASSERT_PTR_NOT_NULL(rerr && strstr(rerr, "--fail 4: the cluster has nodes 0..3"));
+}
+
 static int setup(void)
 {
 	tmpdir = g_dir_make_tmp("lbsim-cli-XXXXXX", NULL);
@@ -245,4 +279,5 @@ void lb_test_register(void)
 	CU_add_test(s, "test_sweep_resume", test_sweep_resume);
 	CU_add_test(s, "test_run_list_and_merge", test_run_list_and_merge);
 	CU_add_test(s, "test_sigint_leaves_nothing", test_sigint_leaves_nothing);
+	CU_add_test(s, "test_hash_and_where", test_hash_and_where);
 }
