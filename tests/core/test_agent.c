@@ -6,6 +6,7 @@
 #include "../cu_main.h"
 #include "lbcore/lb_agent.h"
 #include "lbcore/lb_member.h"
+#include "lbcore/lb_route.h"
 
 #define MS LB_NS_PER_MS
 #define S LB_NS_PER_S
@@ -312,6 +313,93 @@ static void test_member_drives_agent(void)
 	lb_agent_free(a);
 }
 
+/* The seed's whole timeline, four agents against the router's route table,
+ * event by event (no network delays: each agent's message is applied at
+ * once).  n = 10, d = 1, W = 2 s, refresh 1 s, hold 3 s; node 2 falls silent
+ * after its refresh at 1 s and its peers detect it at 1.8 s:
+ *   0 s     ADD x4, best {0,1,2,3} @ 10
+ *   1.8 s   METRIC_CHANGE 0,1,3 -> 9: best {0} @9, {0,1} @9, {0,1,3} @9
+ *   3.8 s   W ends: METRIC_CHANGE 0,1,3 -> 10: best {1,3} @9, {3} @9,
+ *           then {0,1,2,3} @10 - node 2's stale route is back in the set
+ *           (premature restore: W + detection < last refresh + hold)
+ *   4 s     EXPIRE 2 (exactly 1 s + 3 s): best {0,1,3} @10 */
+struct timeline_ev {
+	uint64_t t;
+	enum lb_route_event_kind kind;
+	uint8_t nbr;
+	uint32_t metric;
+	lb_nodeset best;
+	uint32_t best_metric;
+};
+
+static void test_route_agent_timeline(void)
+{
+	static const struct timeline_ev want[] = {
+		{0, LB_ROUTE_ADD, 0, 10, 0x1, 10},
+		{0, LB_ROUTE_ADD, 1, 10, 0x3, 10},
+		{0, LB_ROUTE_ADD, 2, 10, 0x7, 10},
+		{0, LB_ROUTE_ADD, 3, 10, 0xf, 10},
+		{1800 * MS, LB_ROUTE_METRIC_CHANGE, 0, 9, 0x1, 9},
+		{1800 * MS, LB_ROUTE_METRIC_CHANGE, 1, 9, 0x3, 9},
+		{1800 * MS, LB_ROUTE_METRIC_CHANGE, 3, 9, 0xb, 9},
+		{3800 * MS, LB_ROUTE_METRIC_CHANGE, 0, 10, 0xa, 9},
+		{3800 * MS, LB_ROUTE_METRIC_CHANGE, 1, 10, 0x8, 9},
+		{3800 * MS, LB_ROUTE_METRIC_CHANGE, 3, 10, 0xf, 10},
+		{4000 * MS, LB_ROUTE_EXPIRE, 2, 10, 0xb, 10},
+	};
+	struct lb_route_params rp = {.hold_time_ns = 3 * S};
+	struct lb_route *rt = lb_route_create(&rp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	struct lb_agent *ag[4];
+	for (uint8_t i = 0; i < 4; i++) {
+		struct lb_agent_params p = {.self = i, .base_metric = 10, .reduction = 1, .restore_wait_ns = 2 * S,
+					    .refresh_ns = 1 * S};
+		ag[i] = lb_agent_create(&p);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ag[i]);
+	}
+	struct lb_route_event got[32];
+	uint64_t got_t[32];
+	size_t n = 0;
+	struct lb_agent_out o;
+	struct lb_route_event ev;
+	bool node2_alive = true;
+	for (uint64_t t = 0; t <= 5 * S; t += 100 * MS) {
+		if (t == 1100 * MS)
+			node2_alive = false; /* silent after its refresh at 1 s */
+		struct lb_route_event evs[4];
+		int k = lb_route_expire(rt, t, evs, 4);
+		for (int j = 0; j < k && n < 32; j++) {
+			got_t[n] = t;
+			got[n++] = evs[j];
+		}
+		for (uint8_t i = 0; i < 4; i++) {
+			if (i == 2 && !node2_alive)
+				continue;
+			int r = t == 0 ? lb_agent_start(ag[i], 0xf, t, &o) : lb_agent_tick(ag[i], t, &o);
+			if (t == 1800 * MS && i != 2)
+				r = lb_agent_on_active_set(ag[i], 0xb, t, &o);
+			if (r > 0 && o.advertise && lb_route_advertise(rt, i, o.metric, t, &ev) > 0 && n < 32) {
+				got_t[n] = t;
+				got[n++] = ev;
+			}
+		}
+	}
+	CU_ASSERT_EQUAL_FATAL(n, sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < n; i++) {
+		CU_ASSERT_EQUAL(got_t[i], want[i].t);
+		CU_ASSERT_EQUAL(got[i].kind, want[i].kind);
+		CU_ASSERT_EQUAL(got[i].neighbour, want[i].nbr);
+		CU_ASSERT_EQUAL(got[i].metric, want[i].metric);
+		CU_ASSERT_EQUAL(got[i].best_set, want[i].best);
+		CU_ASSERT_EQUAL(got[i].best_metric, want[i].best_metric);
+		CU_ASSERT(got[i].best_changed);
+	}
+	CU_ASSERT_EQUAL(got[10].time_ns, 4 * S); /* last refresh 1 s + hold 3 s */
+	for (int i = 0; i < 4; i++)
+		lb_agent_free(ag[i]);
+	lb_route_free(rt);
+}
+
 void lb_test_register(void)
 {
 	LB_SUITE("member", LB_TEST(test_member_params), LB_TEST(test_member_timeout_exact),
@@ -319,5 +407,6 @@ void lb_test_register(void)
 	LB_SUITE("agent", LB_TEST(test_agent_params), LB_TEST(test_agent_reduce_restore),
 		 LB_TEST(test_agent_second_failure_rearms), LB_TEST(test_agent_reduce_again),
 		 LB_TEST(test_agent_recovery_during_wait), LB_TEST(test_agent_isolated), LB_TEST(test_agent_clamp),
-		 LB_TEST(test_agent_zero_wait), LB_TEST(test_agent_stop), LB_TEST(test_member_drives_agent));
+		 LB_TEST(test_agent_zero_wait), LB_TEST(test_agent_stop), LB_TEST(test_member_drives_agent),
+		 LB_TEST(test_route_agent_timeline));
 }
