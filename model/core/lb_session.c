@@ -187,8 +187,9 @@ int lb_session_lookup(struct lb_session *c, const struct lb_flow_key *k, uint32_
 }
 
 /* Batches of BULK: prefetch every home tag array, then the first candidate
- * entry of each, then run the scalar lookups (now mostly cache hits). */
-#define BULK 16
+ * entry of each, then run the scalar lookups (now mostly cache hits).
+ * 64 measured best at 1M entries (bulk/GHashTable 3.5x; 16: 3.2x; 128: 3.5x). */
+#define BULK 64
 
 size_t lb_session_lookup_bulk(struct lb_session *c, const struct lb_flow_key *keys, const uint32_t *hashes,
 			      size_t n, uint64_t now_ns, int *owners)
