@@ -146,9 +146,13 @@ static void print_expectation(FILE *f, const struct scenario *sc)
 		fprintf(f, "# no crash in the scenario: no loss window to expect\n");
 		return;
 	}
-	fprintf(f, "t_fail_s = %.6f\nflows_at_fail = %.0f\nrate_pps = %.0f\nloss_window_s = %.6f\nlost = %.0f\n"
-		   "# lost = %s\n",
-		(double)e.t_fail_ns / 1e9, e.flows_at_fail, e.rate_pps, e.window_s, e.lost, e.formula);
+	fprintf(f, "t_fail_s = %.6f\nflows_at_fail = %.0f\nrate_pps = %.0f\nloss_window_s = %.6f\n"
+		   "drop_blackhole = %.0f\n# drop_blackhole = %s\n"
+		   "drop_steer_dead = %.0f\n# drop_steer_dead = R (N-1)/N^2 x heartbeat_misses x heartbeat_interval"
+		   " (until the survivors detect it)\n"
+		   "lost = %.0f\n# lost = drop_blackhole + drop_steer_dead; a run adds one no_state drop per broken flow\n",
+		(double)e.t_fail_ns / 1e9, e.flows_at_fail, e.rate_pps, e.window_s, e.lost, e.formula, e.steer_dead,
+		e.lost + e.steer_dead);
 }
 
 static void progress(void *user, uint64_t now_ns, uint64_t duration_ns, uint64_t events)

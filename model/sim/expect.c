@@ -12,10 +12,15 @@
  *                (refreshes are sent at k x refresh_interval from 0)
  *   bfd:         bfd_multiplier x bfd_interval after the last BFD packet
  *                (on average half an interval before t0), + fib_install
- *   readvertise: heartbeat_misses x heartbeat_interval after the last
- *                heartbeat (on average half an interval before t0), + the
- *                advertisement's trip (uplink delay) + processing_delay +
- *                fib_install_delay
+ *   readvertise: the survivors' detection, + the advertisement's trip
+ *                (uplink delay) + processing_delay + fib_install_delay.
+ *                Detection: the first of the node's own heartbeat ticks at
+ *                or after the dead node's last heartbeat (on average half
+ *                an interval before t0) + heartbeat_misses x interval; the
+ *                tick adds half an interval on average: misses x interval.
+ * Packets the survivors receive for flows the dead node owns are steered to
+ * it until the survivors detect the failure (all strategies: membership
+ * runs under each):  steer_dead = R (N-1)/N^2 x misses x interval.
  * Owner remap on one removal without the cache: modulo (N-1)/N of the flows
  * (exactly: 1 - 1/N of keys change their index unless they keep it), HRW and
  * Maglev 1/N. */
@@ -74,12 +79,14 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 		e->formula = "R/N x (bfd_multiplier x bfd_interval - bfd_interval/2 + fib_install_delay)";
 	} else {
 		double iv = (double)sc->heartbeat_interval_ns / 1e9;
-		e->window_s = sc->heartbeat_misses * iv - iv / 2 + (double)sc->uplink_delay_ns / 1e9 +
+		e->window_s = sc->heartbeat_misses * iv + (double)sc->uplink_delay_ns / 1e9 +
 			      (double)sc->processing_delay_ns / 1e9 + install;
-		e->formula = "R/N x (heartbeat_misses x heartbeat_interval - heartbeat_interval/2 + uplink_delay"
+		e->formula = "R/N x (heartbeat_misses x heartbeat_interval + uplink_delay"
 			     " + processing_delay + fib_install_delay)";
 	}
 	if (e->window_s < 0)
 		e->window_s = 0;
 	e->lost = e->rate_pps / N * e->window_s;
+	e->detect_s = sc->heartbeat_misses * (double)sc->heartbeat_interval_ns / 1e9;
+	e->steer_dead = e->rate_pps * (N - 1) / ((double)N * N) * e->detect_s;
 }

@@ -14,8 +14,10 @@ struct expectation {
 	double flows_at_fail; /* expected concurrent flows at t_fail */
 	double rate_pps;      /* R: total VIP packet rate at t_fail */
 	double window_s;      /* expected loss window after t_fail */
-	double lost;          /* R / N x window */
+	double lost;          /* blackhole: R / N x window */
 	const char *formula;  /* the formula used, as text */
+	double detect_s;      /* the cluster's own detection delay (heartbeats), mean */
+	double steer_dead;    /* R (N-1)/N^2 x detect_s: steered to the dead owner */
 	double remap_fraction; /* fraction of flows whose owner changes on one removal, no cache */
 };
 

@@ -11,7 +11,8 @@
  *
  * Control path (seed 004): heartbeats go to every peer over the backplane
  * every heartbeat_interval; lb_member declares a peer down after
- * heartbeat_misses silent intervals.  With failover = readvertise, every
+ * heartbeat_misses silent intervals, checked on the node's own heartbeat
+ * tick.  With failover = readvertise, every
  * change of the active set goes to lb_agent, whose answers (advertise n,
  * n - d, restore n, refresh) are sent to the router as packets.  With hold
  * and bfd the agent only advertises n and refreshes it.
@@ -68,17 +69,6 @@ static void active_changed(struct world *w, struct lbnode *n)
 	}
 }
 
-static void member_fire(void *user)
-{
-	struct lbnode *n = user;
-	struct world *w = n->w;
-	n->ev_member = 0;
-	n->member_deadline = LB_TIME_NEVER;
-	if (lb_member_tick(n->member, world_now(w)) > 0)
-		active_changed(w, n);
-	node_rearm(w, n);
-}
-
 static void agent_fire(void *user)
 {
 	struct lbnode *n = user;
@@ -111,10 +101,18 @@ static void rearm_one(struct world *w, struct lbnode *n, uint64_t *ev, uint64_t 
 
 static void node_rearm(struct world *w, struct lbnode *n)
 {
-	rearm_one(w, n, &n->ev_member, &n->member_deadline, lb_member_next_deadline(n->member), member_fire);
 	rearm_one(w, n, &n->ev_agent, &n->agent_deadline, lb_agent_next_deadline(n->agent), agent_fire);
 }
 
+/* Every heartbeat_interval, at the node's own phase: send a heartbeat to
+ * every peer, then check the peers' timeouts (lb_member_tick).  Checking on
+ * the node's own tick, as keepalived and corosync do, rather than at each
+ * peer's exact deadline, is what spreads the survivors' detections of one
+ * failure over up to an interval: the first survivor re-advertises n - d
+ * alone and draws all of the VIP's traffic until the others follow (DESIGN
+ * section 5).  Detection: the first own tick at or after the dead peer's
+ * last heartbeat + misses x interval, i.e. misses x interval after the
+ * failure on average, within ((misses-1) x interval, (misses+1) x interval). */
 static void heartbeat_fire(void *user)
 {
 	struct lbnode *n = user;
@@ -123,6 +121,10 @@ static void heartbeat_fire(void *user)
 		if (p != n->id)
 			world_send_msg(w, n->dev_backplane, w->nodes[p].dev_backplane, MSG_HEARTBEAT, n->id, 100);
 	n->ev_heartbeat = shim_schedule(w->sim, w->sc->heartbeat_interval_ns, heartbeat_fire, n);
+	if (lb_member_tick(n->member, world_now(w)) > 0) {
+		active_changed(w, n);
+		node_rearm(w, n);
+	}
 }
 
 static void bfd_fire(void *user)
@@ -192,7 +194,7 @@ void node_start(struct world *w, struct lbnode *n)
 {
 	uint64_t now = world_now(w);
 	n->up = true;
-	n->member_deadline = n->agent_deadline = LB_TIME_NEVER;
+	n->agent_deadline = LB_TIME_NEVER;
 	lb_member_start(n->member, now);
 	n->active = lb_member_active(n->member);
 	int rc = lb_owner_set_active(n->owner, n->active);
@@ -216,10 +218,9 @@ void node_crash(struct world *w, struct lbnode *n)
 {
 	n->up = false;
 	cancel(w, &n->ev_heartbeat);
-	cancel(w, &n->ev_member);
 	cancel(w, &n->ev_agent);
 	cancel(w, &n->ev_bfd);
-	n->member_deadline = n->agent_deadline = LB_TIME_NEVER;
+	n->agent_deadline = LB_TIME_NEVER;
 }
 
 void node_recover(struct world *w, struct lbnode *n)

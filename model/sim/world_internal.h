@@ -57,8 +57,8 @@ struct lbnode {
 	struct lb_steer *steer;
 	struct lb_session *conns; /* per-flow state held as owner */
 	lb_nodeset active;
-	uint64_t ev_heartbeat, ev_member, ev_agent, ev_bfd; /* pending shim events, 0 = none */
-	uint64_t member_deadline, agent_deadline;
+	uint64_t ev_heartbeat, ev_agent, ev_bfd; /* pending shim events, 0 = none */
+	uint64_t agent_deadline;
 };
 
 #define INSTALL_RING 256
