@@ -81,27 +81,9 @@ static void agent_fire(void *user)
 	node_rearm(w, n);
 }
 
-/* Keep the timer at deadline d.  A pending timer that would fire earlier
- * than d is left alone: it fires, finds nothing due and re-arms (as Linux's
- * mod_timer users do).  Moving it later at every heartbeat would cancel an
- * event per heartbeat, and ns-3 keeps cancelled events in its heap until
- * their time: thousands of dead entries in a 32-node cluster. */
-static void rearm_one(struct world *w, struct lbnode *n, uint64_t *ev, uint64_t *cur, uint64_t d,
-		      void (*cb)(void *))
-{
-	if (d == *cur || (*ev && *cur < d))
-		return;
-	cancel(w, ev);
-	*cur = d;
-	if (d != LB_TIME_NEVER) {
-		uint64_t now = world_now(w);
-		*ev = shim_schedule(w->sim, d > now ? d - now : 0, cb, n);
-	}
-}
-
 static void node_rearm(struct world *w, struct lbnode *n)
 {
-	rearm_one(w, n, &n->ev_agent, &n->agent_deadline, lb_agent_next_deadline(n->agent), agent_fire);
+	world_timer_rearm(w, &n->ev_agent, &n->agent_deadline, lb_agent_next_deadline(n->agent), true, agent_fire, n);
 }
 
 /* Every heartbeat_interval, at the node's own phase: send a heartbeat to

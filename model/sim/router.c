@@ -73,17 +73,8 @@ static void expiry_fire(void *user)
 static void router_schedule_expiry(struct world *w)
 {
 	struct router *r = &w->router;
-	uint64_t d = lb_route_next_expiry(r->routes);
-	if (d == r->expiry_deadline)
-		return;
-	if (r->ev_expiry)
-		shim_cancel(w->sim, r->ev_expiry);
-	r->ev_expiry = 0;
-	r->expiry_deadline = d;
-	if (d != LB_TIME_NEVER) {
-		uint64_t now = world_now(w);
-		r->ev_expiry = shim_schedule(w->sim, d > now ? d - now : 0, expiry_fire, w);
-	}
+	world_timer_rearm(w, &r->ev_expiry, &r->expiry_deadline, lb_route_next_expiry(r->routes), false, expiry_fire,
+			  w);
 }
 
 static void process_msg(void *user)
@@ -205,17 +196,7 @@ static void ecmp_tick(void *user);
 static void ecmp_schedule(struct world *w)
 {
 	struct router *r = &w->router;
-	uint64_t d = lb_ecmp_next_deadline(r->ecmp);
-	if (d == r->ecmp_deadline)
-		return;
-	if (r->ev_ecmp)
-		shim_cancel(w->sim, r->ev_ecmp);
-	r->ev_ecmp = 0;
-	r->ecmp_deadline = d;
-	if (d != LB_TIME_NEVER) {
-		uint64_t now = world_now(w);
-		r->ev_ecmp = shim_schedule(w->sim, d > now ? d - now : 0, ecmp_tick, w);
-	}
+	world_timer_rearm(w, &r->ev_ecmp, &r->ecmp_deadline, lb_ecmp_next_deadline(r->ecmp), false, ecmp_tick, w);
 }
 
 static void ecmp_tick(void *user)

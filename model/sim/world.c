@@ -180,6 +180,21 @@ static bool is_failure(enum scenario_failure_kind k)
 	return k != SCENARIO_FAIL_RECOVER && k != SCENARIO_FAIL_LINK_UP && k != SCENARIO_FAIL_BACKPLANE_UP;
 }
 
+void world_timer_rearm(struct world *w, uint64_t *ev, uint64_t *cur, uint64_t d, bool lazy, void (*cb)(void *),
+		       void *user)
+{
+	if (d == *cur || (lazy && *ev && *cur < d))
+		return;
+	if (*ev)
+		shim_cancel(w->sim, *ev);
+	*ev = 0;
+	*cur = d;
+	if (d != LB_TIME_NEVER) {
+		uint64_t now = world_now(w);
+		*ev = shim_schedule(w->sim, d > now ? d - now : 0, cb, user);
+	}
+}
+
 static void failure_fire(void *user)
 {
 	struct failure_ev *fe = user;

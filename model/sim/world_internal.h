@@ -121,6 +121,14 @@ void world_send_msg(struct world *w, uint32_t dev, uint32_t dst_dev, enum msg_ty
 		    uint32_t value);
 void world_drop_data(struct world *w, const uint8_t *pkt, size_t len, enum sim_drop_cause why);
 struct sim_flow *world_flow(const struct world *w, uint32_t id);
+/* Keeps one pending event for a timer whose deadline is d (LB_TIME_NEVER:
+ * none): *ev is the pending event (0: none), *cur the deadline it is set
+ * for.  lazy: a pending event that fires before d is left alone (it fires,
+ * finds nothing due and re-arms), so a deadline that moves later at every
+ * message costs no cancel - ns-3 keeps cancelled events in its queue until
+ * their time. */
+void world_timer_rearm(struct world *w, uint64_t *ev, uint64_t *cur, uint64_t d, bool lazy, void (*cb)(void *),
+		       void *user);
 static inline uint64_t world_now(const struct world *w)
 {
 	return shim_now_ns(w->sim);

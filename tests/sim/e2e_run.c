@@ -105,6 +105,13 @@ double e2e_seconds(uint64_t ns)
 	return (double)ns / 1e9;
 }
 
+double e2e_readvertise_bound_s(const struct scenario *sc)
+{
+	return e2e_seconds(sc->heartbeat_misses * sc->heartbeat_interval_ns + sc->heartbeat_interval_ns +
+			   sc->uplink_delay_ns + sc->processing_delay_ns + sc->fib_install_delay_ns) +
+	       0.001;
+}
+
 gchar *e2e_slurp(const char *dir, const char *file)
 {
 	g_autofree gchar *p = g_build_filename(dir, file, NULL);

@@ -32,6 +32,11 @@ void e2e_run_free(struct run *r);
 /* sent = delivered + lost + in_flight, exactly (CUnit asserts) */
 void e2e_assert_balanced(const struct run *r);
 double e2e_seconds(uint64_t ns);
+/* The readvertise bound on the loss window after a crash, in seconds:
+ * (heartbeat_misses + 1) x heartbeat_interval (detection on the node's own
+ * tick) + uplink_delay + processing_delay + fib_install_delay + 1 ms slack
+ * (queueing). */
+double e2e_readvertise_bound_s(const struct scenario *sc);
 /* The contents of dir/file, NULL when unreadable. */
 gchar *e2e_slurp(const char *dir, const char *file);
 /* The first event of `kind` (any node when node < 0) at or after t; LB_TIME_NEVER when none. */

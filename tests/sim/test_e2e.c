@@ -44,8 +44,7 @@ static void test_readvertise(void)
 	CU_ASSERT_FATAL(e2e_run("failover-readvertise.ini", NULL, NULL, &r));
 	e2e_assert_balanced(&r);
 	const struct scenario *sc = r.sc;
-	double bound = e2e_seconds(sc->heartbeat_misses * sc->heartbeat_interval_ns + sc->heartbeat_interval_ns +
-			       sc->uplink_delay_ns + sc->processing_delay_ns + sc->fib_install_delay_ns) + 0.001;
+	double bound = e2e_readvertise_bound_s(sc);
 	double last_blackhole = e2e_seconds(r.m.last_drop_after_fail_ns - r.m.t_fail_ns);
 	fprintf(stderr, "\n  readvertise: loss window %.4f s, bound %.4f s, detect %.4f readvertise %.4f install %.4f\n",
 		last_blackhole, bound, e2e_seconds(r.s.t_detect_ns), e2e_seconds(r.s.t_readvertise_ns),

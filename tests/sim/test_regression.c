@@ -39,9 +39,7 @@ static void test_recover_during_wait(void)
 	uint64_t t_up = e2e_event_time(&r, "peer_up", -1, t_recover);
 	CU_ASSERT(t_up != LB_TIME_NEVER && t_up - t_recover <= sc->heartbeat_interval_ns + LB_NS_PER_MS);
 	CU_ASSERT(t_up < r.s.t_restore_ns);
-	double bound = e2e_seconds(sc->heartbeat_misses * sc->heartbeat_interval_ns + sc->heartbeat_interval_ns +
-				   sc->uplink_delay_ns + sc->processing_delay_ns + sc->fib_install_delay_ns) +
-		       0.001;
+	double bound = e2e_readvertise_bound_s(sc);
 	double last = e2e_seconds(r.m.last_drop_after_fail_ns - r.m.t_fail_ns);
 	fprintf(stderr, "\n  recover during W: restore at %.4f s, peer_up %.4f s, last drop %.4f s after fail (bound %.4f)",
 		e2e_seconds(r.s.t_restore_ns), e2e_seconds(t_up), last, bound);
@@ -126,9 +124,7 @@ static void test_ipv6(void)
 	e2e_assert_balanced(&r);
 	const struct scenario *sc = r.sc;
 	CU_ASSERT_EQUAL(sc->ip_version, 6);
-	double bound = e2e_seconds(sc->heartbeat_misses * sc->heartbeat_interval_ns + sc->heartbeat_interval_ns +
-				   sc->uplink_delay_ns + sc->processing_delay_ns + sc->fib_install_delay_ns) +
-		       0.001;
+	double bound = e2e_readvertise_bound_s(sc);
 	double last = e2e_seconds(r.m.last_drop_after_fail_ns - r.m.t_fail_ns);
 	fprintf(stderr, "\n  ipv6: last drop %.4f s after the crash, bound %.4f", last, bound);
 	CU_ASSERT(r.m.total.delivered > 0);
