@@ -953,10 +953,10 @@ static bool cross_check(struct ctx *c, GError **err)
 			    sc->maglev_table_size);
 		return false;
 	}
-	if (sc->maglev_table_size < sc->nodes) {
+	if (sc->maglev_table_size < 64) { /* lb_owner: M >= LB_MAX_NODES, so every node id fits */
 		g_autofree gchar *v = shown_value(c, kd);
 		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
-			    "smaller than cluster.nodes = %u", sc->nodes);
+			    "must be at least 64 (one entry per possible node id; 65537 is the usual size)");
 		return false;
 	}
 	kd = find_key("router", "resilient_buckets");

@@ -496,6 +496,8 @@ static void test_err_values(void)
 		{"scenario", "replications = 0", "[scenario] replications = \"0\": must be at least 1"},
 		{"scenario", "seed = 0xzz", "[scenario] seed = \"0xzz\": not a seed (expected a decimal or 0x hex integer)"},
 		{"cluster", "heartbeat_misses = 0", "[cluster] heartbeat_misses = \"0\": must be at least 1"},
+		{"cluster", "maglev_table_size = 61",
+		 "[cluster] maglev_table_size = \"61\": must be at least 64 (one entry per possible node id; 65537 is the usual size)"},
 		{"cluster", "maglev_table_size = 10000079",
 		 "[cluster] maglev_table_size = \"10000079\": must be in 2..10000019"},
 		{"cluster", "vip = 300.1.2.3", "[cluster] vip = \"300.1.2.3\": not an IPv4 or IPv6 address"},
