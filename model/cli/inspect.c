@@ -227,6 +227,10 @@ int inspect_where(int argc, char **argv)
 		else
 			fate = "broken: the new owner holds no state for it (no_state)";
 		printf("flow      %s\n", fate);
+		if (strcmp(sc->ecmp, "resilient") == 0 && strcmp(sc->failover, "readvertise") == 0)
+			printf("note      resilient ECMP under readvertise: the router installs the survivors one at a "
+			       "time, and each step moves buckets; this is the one-step change, so the receiver is an "
+			       "approximation\n");
 	}
 	rc = 0;
 out:

@@ -146,6 +146,7 @@ static void print_expectation(FILE *f, const struct scenario *sc)
 		fprintf(f, "# no crash in the scenario: no loss window to expect\n");
 		return;
 	}
+	fprintf(f, "# t_fail_s: the first crash (summary.csv's t_fail_s is the first failure of any kind)\n");
 	fprintf(f, "t_fail_s = %.6f\nflows_at_fail = %.0f\nrate_pps = %.0f\nloss_window_s = %.6f\n"
 		   "drop_blackhole = %.0f\n# drop_blackhole = %s\n"
 		   "drop_steer_dead = %.0f\n# drop_steer_dead = R (N-1)/N^2 x heartbeat_misses x heartbeat_interval"
@@ -202,6 +203,7 @@ static int cmd_run(const struct cli *c)
 		return 2;
 	struct sigaction sa = {0};
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills at once */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	bool tty = !c->quiet && isatty(STDERR_FILENO);

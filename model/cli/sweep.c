@@ -52,6 +52,23 @@ static double t975(unsigned df)
 	       (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * n * n * n);
 }
 
+/* ",value", quoted as RFC 4180 says when it holds a comma, quote or newline. */
+static void append_csv_field(GString *out, const char *v)
+{
+	g_string_append_c(out, ',');
+	if (!strpbrk(v, ",\"\n")) {
+		g_string_append(out, v);
+		return;
+	}
+	g_string_append_c(out, '"');
+	for (const char *c = v; *c; c++) {
+		if (*c == '"')
+			g_string_append_c(out, '"');
+		g_string_append_c(out, *c);
+	}
+	g_string_append_c(out, '"');
+}
+
 static gchar *quote(const char *s)
 {
 	return g_shell_quote(s);
@@ -150,19 +167,22 @@ static gboolean write_run_list(const char *path, GPtrArray *runs, gboolean only_
 
 static int emit_slurm(const struct sweep_opts *o, unsigned n)
 {
-	g_autofree gchar *path = g_build_filename(o->out_dir, "sweep.slurm", NULL);
-	g_autofree gchar *list = g_build_filename(o->out_dir, "runs.list", NULL);
+	g_autofree gchar *abs_out = g_canonicalize_filename(o->out_dir, NULL);
+	g_autofree gchar *path = g_build_filename(abs_out, "sweep.slurm", NULL);
+	g_autofree gchar *list = g_build_filename(abs_out, "runs.list", NULL);
 	g_autofree gchar *qlist = quote(list);
+	if (strpbrk(abs_out, " \t"))
+		fprintf(stderr, "lbsim: warning: %s has white space: sbatch may not take it in --output\n", abs_out);
 	g_autofree gchar *text = g_strdup_printf(
 		"#!/bin/bash\n"
-		"# Slurm array job: one task per line of runs.list (written by lbsim sweep --emit-slurm).\n"
-		"# Submit: sbatch %s ; then merge: lbsim sweep FILE -o DIR --merge\n"
+		"# Slurm array job: one task per line of runs.list (written by lbsim sweep --emit-slurm:\n"
+		"# the runs not complete yet).  Submit: sbatch %s ; then merge: lbsim sweep FILE -o DIR --merge\n"
 		"#SBATCH --job-name=lbsim-sweep\n#SBATCH --array=1-%u\n#SBATCH --cpus-per-task=1\n"
 		"#SBATCH --output=%s/slurm-%%A_%%a.out\n"
 		"set -euo pipefail\n"
 		"line=$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" %s)\n"
 		"eval \"${line#*$'\\t'}\"\n",
-		path, n, o->out_dir, qlist);
+		path, n, abs_out, qlist);
 	g_autoptr(GError) err = NULL;
 	if (!output_write_file(path, text, strlen(text), &err)) {
 		fprintf(stderr, "lbsim: %s\n", err->message);
@@ -288,7 +308,7 @@ static int merge(const struct scenario *sc, GPtrArray *runs, const struct sweep_
 		g_string_append_printf(pcols, "%u", p);
 		for (guint a = 0; a < sets->len; a++) {
 			const char *kv = g_ptr_array_index(sets, a);
-			g_string_append_printf(pcols, ",%s", strchr(kv, '=') + 1);
+			append_csv_field(pcols, strchr(kv, '=') + 1);
 		}
 		for (guint i = 0; i < rows[p]->len; i++) {
 			gchar **row = g_ptr_array_index(rows[p], i);
@@ -350,6 +370,40 @@ out:
 	return rc;
 }
 
+/* A campaign directory belongs to one set of resolved parameters (the
+ * scenario with the user's --set values; not the output directory or the
+ * scheduler, which change no result): campaign.json holds them.  Resuming
+ * with other parameters would mix their runs, so it is refused. */
+static gboolean campaign_matches(const struct scenario *sc, const struct sweep_opts *o)
+{
+	struct scenario fp = *sc;
+	fp.output_dir = (char *)"";
+	fp.scheduler = (char *)"map";
+	g_autofree gchar *want = scenario_to_json(&fp);
+	g_autofree gchar *path = g_build_filename(o->out_dir, "campaign.json", NULL);
+	g_autofree gchar *runs_dir = g_build_filename(o->out_dir, "runs", NULL);
+	g_autofree gchar *have = NULL;
+	if (g_file_get_contents(path, &have, NULL, NULL)) {
+		if (strcmp(have, want) == 0)
+			return TRUE;
+		fprintf(stderr,
+			"lbsim: %s holds a campaign of other parameters (%s differs from this scenario and its --set "
+			"values): use another -o, or delete it\n",
+			o->out_dir, path);
+		return FALSE;
+	}
+	if (g_file_test(runs_dir, G_FILE_TEST_EXISTS)) {
+		fprintf(stderr, "lbsim: %s has runs but no campaign.json: use another -o, or delete it\n", o->out_dir);
+		return FALSE;
+	}
+	g_autoptr(GError) err = NULL;
+	if (!output_write_file(path, want, strlen(want), &err)) {
+		fprintf(stderr, "lbsim: %s\n", err->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 int sweep_main(const char *file, const struct scenario *sc, const struct sweep_opts *o)
 {
 	if (g_mkdir_with_parents(o->out_dir, 0755) != 0) {
@@ -361,8 +415,13 @@ int sweep_main(const char *file, const struct scenario *sc, const struct sweep_o
 	g_autoptr(GError) err = NULL;
 	unsigned n = 0;
 	int rc = 0;
+	if (!campaign_matches(sc, o)) {
+		runs_free(runs);
+		return 2;
+	}
 	if (o->emit_slurm) {
-		rc = write_run_list(list, runs, FALSE, &n, &err) ? emit_slurm(o, n) : 1;
+		/* only the runs still missing: re-emitting resumes the campaign */
+		rc = write_run_list(list, runs, TRUE, &n, &err) ? emit_slurm(o, n) : 1;
 	} else {
 		if (!o->merge_only) {
 			if (!write_run_list(list, runs, FALSE, &n, &err)) {

@@ -741,9 +741,10 @@ static bool parse_keys(struct ctx *c, GError **err)
 			value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v, "%s", r);
 			return false;
 		}
-		if (kd->type == K_STR && strcmp(kd->key, "name") == 0 && strchr(v, '/')) {
+		if (kd->type == K_STR && strcmp(kd->key, "name") == 0 && strpbrk(v, "/,\"\\")) {
 			value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
-				    "must not contain '/' (it names the output directory)");
+				    "must not contain '/', ',', '\"' or '\\' (it names the output directory and is "
+				    "a CSV field)");
 			return false;
 		}
 	}
@@ -943,6 +944,22 @@ static bool cross_check(struct ctx *c, GError **err)
 		g_autofree gchar *d = fmt_duration(sc->duration_ns);
 		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
 			    "the bin is longer than the duration %s", d);
+		return false;
+	}
+	/* rates whose period would not fit the nanosecond clock (1e-6/s: one
+	 * packet or flow per 11.6 days) */
+	kd = find_key("traffic", "packet_rate");
+	if (sc->packet_rate < 1e-6 || sc->packet_rate > 1e9) {
+		g_autofree gchar *v = shown_value(c, kd);
+		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
+			    "must be in 1e-6..1e9 packets/s per flow");
+		return false;
+	}
+	kd = find_key("traffic", "flow_arrival_rate");
+	if (sc->flow_arrival_rate != 0 && (sc->flow_arrival_rate < 1e-6 || sc->flow_arrival_rate > 1e9)) {
+		g_autofree gchar *v = shown_value(c, kd);
+		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
+			    "must be 0 (no arrivals) or in 1e-6..1e9 flows/s");
 		return false;
 	}
 	kd = find_key("cluster", "maglev_table_size");

@@ -40,6 +40,7 @@ struct sim_node_bin {
 	uint64_t steered_in;  /* received over the backplane, as owner */
 	uint64_t to_server;   /* forwarded to this node's server */
 	uint64_t sessions;    /* steering sessions held (sampled at the bin's end) */
+	uint64_t flow_states; /* per-flow states held as owner (sampled likewise) */
 };
 
 struct sim_event {

@@ -72,15 +72,16 @@ static GString *timeseries_csv(const struct sim_metrics *m)
 
 static GString *nodes_csv(const struct sim_metrics *m)
 {
-	GString *out = g_string_new("time_s,node,rx_router,steered_out,steered_in,to_server,sessions\n");
+	GString *out = g_string_new("time_s,node,rx_router,steered_out,steered_in,to_server,sessions,flow_states\n");
 	char t[32];
 	for (size_t b = 0; b < m->n_bins; b++) {
 		output_seconds(t, (uint64_t)b * m->bin_ns);
 		for (unsigned n = 0; n < m->n_nodes; n++) {
 			const struct sim_node_bin *x = &m->node_bins[b * m->n_nodes + n];
-			g_string_append_printf(out, "%s,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+			g_string_append_printf(out,
+					       "%s,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
 					       t, n, x->rx_router, x->steered_out, x->steered_in, x->to_server,
-					       x->sessions);
+					       x->sessions, x->flow_states);
 		}
 	}
 	return out;

@@ -21,11 +21,11 @@ static void fib_install(void *user)
 {
 	struct world *w = user;
 	struct router *r = &w->router;
-	g_assert(r->install_count > 0);
-	lb_nodeset set = r->install_set[r->install_head];
-	uint32_t metric = r->install_metric[r->install_head];
-	r->install_head = (r->install_head + 1) % INSTALL_RING;
-	r->install_count--;
+	struct router_install *in = g_queue_pop_head(&r->installs);
+	g_assert(in);
+	lb_nodeset set = in->set;
+	uint32_t metric = in->metric;
+	g_free(in);
 	uint64_t now = world_now(w);
 	lb_ecmp_set(r->ecmp, set, now);
 	r->fib = set;
@@ -39,11 +39,10 @@ static void route_decided(struct world *w, lb_nodeset set, uint32_t metric)
 	struct router *r = &w->router;
 	uint64_t now = world_now(w);
 	metrics_event_set(&w->m, now, -1, "route_change", set ? (int64_t)metric : -1, set);
-	g_assert(r->install_count < INSTALL_RING);
-	unsigned slot = (r->install_head + r->install_count) % INSTALL_RING;
-	r->install_set[slot] = set;
-	r->install_metric[slot] = metric;
-	r->install_count++;
+	struct router_install *in = g_new(struct router_install, 1);
+	in->set = set;
+	in->metric = metric;
+	g_queue_push_tail(&r->installs, in);
 	shim_schedule(w->sim, w->sc->fib_install_delay_ns, fib_install, w);
 }
 
@@ -81,12 +80,12 @@ static void process_msg(void *user)
 {
 	struct world *w = user;
 	struct router *r = &w->router;
-	g_assert(r->proc_count > 0);
-	unsigned node = r->proc[r->proc_head].node;
-	uint8_t type = r->proc[r->proc_head].type;
-	uint32_t value = r->proc[r->proc_head].value;
-	r->proc_head = (r->proc_head + 1) % INSTALL_RING;
-	r->proc_count--;
+	struct router_msg *m = g_queue_pop_head(&r->msgs);
+	g_assert(m);
+	unsigned node = m->node;
+	uint8_t type = m->type;
+	uint32_t value = m->value;
+	g_free(m);
 	uint64_t now = world_now(w);
 	struct lb_route_event ev;
 	int rc;
@@ -103,12 +102,11 @@ static void process_msg(void *user)
 static void enqueue_msg(struct world *w, unsigned node, uint8_t type, uint32_t value)
 {
 	struct router *r = &w->router;
-	g_assert(r->proc_count < INSTALL_RING);
-	unsigned slot = (r->proc_head + r->proc_count) % INSTALL_RING;
-	r->proc[slot].node = (uint8_t)node;
-	r->proc[slot].type = type;
-	r->proc[slot].value = value;
-	r->proc_count++;
+	struct router_msg *m = g_new(struct router_msg, 1);
+	m->node = (uint8_t)node;
+	m->type = type;
+	m->value = value;
+	g_queue_push_tail(&r->msgs, m);
 	shim_schedule(w->sim, w->sc->processing_delay_ns, process_msg, w);
 }
 
@@ -264,6 +262,8 @@ void router_start(struct world *w)
 
 void router_free(struct world *w)
 {
+	g_queue_clear_full(&w->router.installs, g_free);
+	g_queue_clear_full(&w->router.msgs, g_free);
 	lb_ecmp_free(w->router.ecmp);
 	lb_route_free(w->router.routes);
 }

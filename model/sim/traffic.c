@@ -68,9 +68,16 @@ static double uniform(struct shim_rng *r)
 	return shim_rng_uniform(r);
 }
 
+/* A non-negative double of ns to uint64_t, saturating (a Pareto tail draw
+ * can exceed 2^64 ns; converting that would be undefined). */
+static uint64_t ns_sat(double ns)
+{
+	return ns >= 9.2e18 ? UINT64_C(9200000000000000000) : (uint64_t)ns;
+}
+
 static uint64_t exp_ns(struct shim_rng *r, double mean_ns)
 {
-	return (uint64_t)(-mean_ns * log(1.0 - uniform(r)));
+	return ns_sat(-mean_ns * log(1.0 - uniform(r)));
 }
 
 static uint64_t flow_duration_ns(struct world *w)
@@ -85,7 +92,7 @@ static uint64_t flow_duration_ns(struct world *w)
 	case SCENARIO_DIST_PARETO: {
 		double a = sc->flow_duration_shape;
 		double xm = mean * (a - 1.0) / a;
-		return (uint64_t)(xm / pow(1.0 - uniform(w->rng_flow), 1.0 / a));
+		return ns_sat(xm / pow(1.0 - uniform(w->rng_flow), 1.0 / a));
 	}
 	}
 	g_assert_not_reached();

@@ -245,29 +245,50 @@ static void failure_fire(void *user)
 
 /* Bins and progress ------------------------------------------------------- */
 
+/* Samples the nodes' tables into bin b (at the bin's end): aging sweeps,
+ * then the steering sessions and the owner's flow states each node holds. */
+static void sample_nodes(struct world *w, size_t b, uint64_t now)
+{
+	for (unsigned i = 0; i < w->n_nodes; i++) {
+		struct lbnode *n = &w->nodes[i];
+		struct sim_node_bin *nb = &w->m.node_bins[b * w->n_nodes + i];
+		if (!n->up)
+			continue;
+		if (n->cache) {
+			lb_session_sweep(n->cache, now, 1024);
+			nb->sessions = lb_session_count(n->cache);
+		}
+		lb_session_sweep(n->conns, now, 1024);
+		nb->flow_states = lb_session_count(n->conns);
+	}
+}
+
 static void bin_fire(void *user)
 {
 	struct world *w = user;
 	uint64_t now = world_now(w);
 	/* now is the end of bin (now / bin_ns) - 1 */
-	size_t b = metrics_bin(&w->m, now ? now - 1 : 0);
-	for (unsigned i = 0; i < w->n_nodes; i++) {
-		struct lbnode *n = &w->nodes[i];
-		if (n->cache && n->up) {
-			lb_session_sweep(n->cache, now, 1024);
-			lb_session_sweep(n->conns, now, 1024);
-			w->m.node_bins[b * w->n_nodes + i].sessions = lb_session_count(n->cache);
-		}
-	}
-	if (w->opts.stop && *w->opts.stop) {
-		w->interrupted = TRUE;
-		shim_stop(w->sim);
-		return;
-	}
+	sample_nodes(w, metrics_bin(&w->m, now ? now - 1 : 0), now);
 	if (w->opts.progress)
 		w->opts.progress(w->opts.progress_user, now, w->sc->duration_ns, shim_events_executed(w->sim));
 	if (now + w->sc->bin_ns <= w->sc->duration_ns)
 		shim_schedule(w->sim, w->sc->bin_ns, bin_fire, w);
+}
+
+/* A signal (Ctrl-C) is checked every STOP_CHECK_NS of simulated time,
+ * whatever the bin width. */
+#define STOP_CHECK_NS (10 * LB_NS_PER_MS)
+
+static void stop_check(void *user)
+{
+	struct world *w = user;
+	if (*w->opts.stop) {
+		w->interrupted = TRUE;
+		shim_stop(w->sim);
+		return;
+	}
+	if (world_now(w) + STOP_CHECK_NS < w->sc->duration_ns)
+		shim_schedule(w->sim, STOP_CHECK_NS, stop_check, w);
 }
 
 /* Building ---------------------------------------------------------------- */
@@ -402,11 +423,15 @@ gboolean world_run(struct world *w, GError **err)
 		shim_schedule(w->sim, sc->failures[i].at_ns, failure_fire, &fes[i]);
 	}
 	shim_schedule(w->sim, sc->bin_ns, bin_fire, w);
+	if (w->opts.stop)
+		shim_schedule(w->sim, STOP_CHECK_NS, stop_check, w);
 	shim_run_until(w->sim, sc->duration_ns);
 	g_free(fes);
+	if (sc->duration_ns % sc->bin_ns != 0) /* the last, partial bin */
+		sample_nodes(w, metrics_bin(&w->m, sc->duration_ns - 1), sc->duration_ns);
 	w->s.events = shim_events_executed(w->sim);
 	w->s.in_flight = w->data_in_net;
-	if (w->interrupted) {
+	if (w->interrupted && world_now(w) < sc->duration_ns) {
 		g_set_error(err, SIM_ERROR, SIM_ERROR_INTERRUPTED, "interrupted at %.3f s of simulated time",
 			    (double)world_now(w) / 1e9);
 		return FALSE;

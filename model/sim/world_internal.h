@@ -61,7 +61,18 @@ struct lbnode {
 	uint64_t agent_deadline;
 };
 
-#define INSTALL_RING 256
+/* A FIB install in flight (decided, waiting for fib_install_delay) or a
+ * control message in processing: FIFO queues, one pending simulator event
+ * per entry, in decision / arrival order.  Unbounded: a long delay with a
+ * short refresh interval can hold many. */
+struct router_install {
+	lb_nodeset set;
+	uint32_t metric;
+};
+struct router_msg {
+	uint8_t node, type;
+	uint32_t value;
+};
 struct router {
 	struct lb_route *routes;
 	struct lb_ecmp *ecmp;
@@ -69,13 +80,8 @@ struct router {
 	uint32_t shim_node;
 	uint64_t ev_expiry, expiry_deadline;
 	uint64_t ev_ecmp, ecmp_deadline; /* resilient rebalancing tick */
-	/* FIB installs in flight: decided sets waiting for fib_install_delay. */
-	lb_nodeset install_set[INSTALL_RING];
-	uint32_t install_metric[INSTALL_RING];
-	unsigned install_head, install_count;
-	/* Control messages in processing: FIFO of (node, type, value). */
-	struct { uint8_t node, type; uint32_t value; } proc[INSTALL_RING];
-	unsigned proc_head, proc_count;
+	GQueue installs; /* struct router_install * */
+	GQueue msgs;     /* struct router_msg * */
 	/* BFD: last packet from each node, and whether its session is up. */
 	uint64_t bfd_last_rx[LB_MAX_NODES];
 	uint64_t ev_bfd[LB_MAX_NODES];

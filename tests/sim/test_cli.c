@@ -199,26 +199,54 @@ static void test_run_list_and_merge(void)
 }
 
 /* Ctrl-C: a run interrupted by SIGINT exits 130 and leaves nothing in the
- * output directory (no half-written files, no .tmp). */
+ * output directory (no half-written files, no .tmp).  The signal is noticed
+ * within 10 ms of simulated time whatever the bin: with one 10 s bin the
+ * message must name a simulated time below 10 s. */
 static void test_sigint_leaves_nothing(void)
 {
 	g_autofree gchar *dir = g_build_filename(tmpdir, "interrupted", NULL);
-	const char *argv[] = {LBSIM_PATH, "run", "scenarios/large.ini", "--quiet", "-o", dir, NULL};
+	const char *argv[] = {LBSIM_PATH, "run", "scenarios/large.ini", "--quiet", "--set", "scenario.bin=10s",
+			      "-o", dir, NULL};
 	GPid pid;
+	int err_fd = -1;
 	GError *err = NULL;
-	gboolean ok = g_spawn_async(SOURCE_ROOT, (gchar **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-				    &err);
+	gboolean ok = g_spawn_async_with_pipes(SOURCE_ROOT, (gchar **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+					       NULL, &pid, NULL, NULL, &err_fd, &err);
 	CU_ASSERT_FATAL(ok);
-	g_usleep(2 * G_USEC_PER_SEC);
+	g_usleep(3 * G_USEC_PER_SEC);
 	kill(pid, SIGINT);
 	int status = 0;
 	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	char buf[512] = {0};
+	ssize_t got = read(err_fd, buf, sizeof buf - 1);
+	close(err_fd);
+	CU_ASSERT(got > 0);
 	CU_ASSERT(WIFEXITED(status));
 	CU_ASSERT_EQUAL(WEXITSTATUS(status), 130);
+	const char *at = strstr(buf, "interrupted at ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	CU_ASSERT(g_ascii_strtod(at + strlen("interrupted at "), NULL) < 10.0);
 	g_autofree gchar *tmp = g_strdup_printf("%s.tmp", dir);
 	CU_ASSERT_FALSE(g_file_test(dir, G_FILE_TEST_EXISTS));
 	CU_ASSERT_FALSE(g_file_test(tmp, G_FILE_TEST_EXISTS));
 	g_spawn_close_pid(pid);
+}
+
+/* A campaign directory keeps one set of parameters: resuming it with other
+ * --set values is refused (exit 2) instead of mixing runs. */
+static void test_sweep_refuses_other_parameters(void)
+{
+	g_autofree gchar *ini = write_ini("tiny3.ini", sweep_ini);
+	g_autofree gchar *dir = g_build_filename(tmpdir, "sweep3", NULL);
+	const char *emit[] = {"sweep", ini, "-o", dir, "--emit-slurm", NULL};
+	g_autofree gchar *out = NULL, *err = NULL;
+	CU_ASSERT_EQUAL_FATAL(lbsim(emit, &out, &err), 0);
+	const char *again[] = {"sweep", ini, "-o", dir, "--emit-slurm", "--set", "cluster.nodes=5", NULL};
+	g_autofree gchar *out2 = NULL, *err2 = NULL;
+	CU_ASSERT_EQUAL(lbsim(again, &out2, &err2), 2);
+	CU_ASSERT_PTR_NOT_NULL(err2 && strstr(err2, "holds a campaign of other parameters"));
+	g_autofree gchar *out3 = NULL, *err3 = NULL;
+	CU_ASSERT_EQUAL(lbsim(emit, &out3, &err3), 0); /* the same parameters: fine */
 }
 
 /* lbsim hash: Microsoft's RSS verification row 66.9.149.187:2794 ->
@@ -280,4 +308,5 @@ void lb_test_register(void)
 	CU_add_test(s, "test_run_list_and_merge", test_run_list_and_merge);
 	CU_add_test(s, "test_sigint_leaves_nothing", test_sigint_leaves_nothing);
 	CU_add_test(s, "test_hash_and_where", test_hash_and_where);
+	CU_add_test(s, "test_sweep_refuses_other_parameters", test_sweep_refuses_other_parameters);
 }

@@ -182,6 +182,20 @@ static void test_determinism(void)
 	CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* Control-plane queues are unbounded: a 1 s processing delay with 1 ms
+ * refreshes keeps ~4000 advertisements in processing at once (4 nodes x
+ * 1000/s x 1 s); the run completes and balances. */
+static void test_long_control_queues(void)
+{
+	const char *sets[] = {"scenario.duration=2s", "router.processing_delay=1s", "router.refresh_interval=1ms",
+			      "failure.1.at=500ms", NULL};
+	struct run r;
+	CU_ASSERT_FATAL(e2e_run("default.ini", sets, NULL, &r));
+	e2e_assert_balanced(&r);
+	CU_ASSERT(r.s.t_install_ns != LB_TIME_NEVER);
+	e2e_run_free(&r);
+}
+
 /* Every scenario shipped in scenarios/ runs (shortened to 1 s, 1/10 of the
  * flows for the large one) and balances. */
 static void test_all_scenarios_run(void)
@@ -223,6 +237,6 @@ static void test_all_scenarios_run(void)
 void lb_test_register(void)
 {
 	LB_SUITE("e2e", LB_TEST(test_hold), LB_TEST(test_readvertise), LB_TEST(test_bfd),
-		 LB_TEST(test_premature_restore), LB_TEST(test_owner_hashing), LB_TEST(test_determinism),
+		 LB_TEST(test_premature_restore), LB_TEST(test_owner_hashing), LB_TEST(test_determinism), LB_TEST(test_long_control_queues),
 		 LB_TEST(test_all_scenarios_run));
 }
