@@ -108,6 +108,9 @@ struct shim_sim
     shim_drop_fn drop = nullptr;
     void* user = nullptr;
     uint64_t in_flight = 0;
+    // Point-to-point devices ignore the destination address; one broadcast
+    // address built once saves constructing one per packet.
+    Address broadcast = Mac48Address::GetBroadcast();
     PointToPointHelper p2p;
     EventId until_ev;
     uint64_t until_count = 0;
@@ -160,7 +163,7 @@ shim_sim::Transmit(uint32_t dev, Ptr<Packet> p)
         Drop(dev, p, SHIM_DROP_DEVICE_DOWN);
         return;
     }
-    if (!d.nd->Send(p, d.nd->GetBroadcast(), 0x0800))
+    if (!d.nd->Send(p, broadcast, 0x0800))
     {
         // the device added its PPP header before the queue refused the packet
         PppHeader ppp;
