@@ -287,8 +287,9 @@ extern "C"
         static const char* const names[] = {"ns3::MapScheduler",
                                             "ns3::HeapScheduler",
                                             "ns3::CalendarScheduler",
-                                            "ns3::ListScheduler"};
-        if (static_cast<unsigned>(sched) > SHIM_SCHED_LIST)
+                                            "ns3::ListScheduler",
+                                            "ns3::PriorityQueueScheduler"};
+        if (static_cast<unsigned>(sched) > SHIM_SCHED_PRIORITY_QUEUE)
         {
             return nullptr;
         }

@@ -54,7 +54,13 @@ struct shim_rng;
 
 #define SHIM_RX_BYTES 128
 
-enum shim_scheduler { SHIM_SCHED_MAP, SHIM_SCHED_HEAP, SHIM_SCHED_CALENDAR, SHIM_SCHED_LIST };
+enum shim_scheduler {
+	SHIM_SCHED_MAP,
+	SHIM_SCHED_HEAP,
+	SHIM_SCHED_CALENDAR,
+	SHIM_SCHED_LIST,
+	SHIM_SCHED_PRIORITY_QUEUE, /* ns3::PriorityQueueScheduler (std::priority_queue) */
+};
 
 enum shim_drop_reason { SHIM_DROP_QUEUE_FULL, SHIM_DROP_DEVICE_DOWN, SHIM_DROP_NODE_DOWN, SHIM_DROP_LINK_LOSS };
 

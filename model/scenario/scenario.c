@@ -75,7 +75,7 @@ static const char *const owner_hashes[] = {"modulo", "rendezvous", "maglev", NUL
 static const char *const hashes[] = {"crc32c", "toeplitz", "fast", NULL};
 static const char *const ecmps[] = {"modulo", "hash-threshold", "resilient", NULL};
 static const char *const failovers[] = {"hold", "bfd", "readvertise", NULL};
-static const char *const schedulers[] = {"map", "heap", "calendar", "list", NULL};
+static const char *const schedulers[] = {"map", "heap", "calendar", "list", "priority-queue", NULL};
 
 /* The defaults are the values of scenario-reference.ini. */
 static const struct keydef keys[] = {
@@ -84,7 +84,7 @@ static const struct keydef keys[] = {
 	{"scenario", "seed", K_SEED, F(seed), "1", 0, UINT64_MAX, NULL, false, false},
 	{"scenario", "replications", K_UINT, F(replications), "1", 1, UINT32_MAX, NULL, false, false},
 	{"scenario", "bin", K_DUR, F(bin_ns), "10ms", 1, UINT64_MAX, NULL, false, false},
-	{"scenario", "scheduler", K_ENUM, F(scheduler), "map", 0, 0, schedulers, false, false},
+	{"scenario", "scheduler", K_ENUM, F(scheduler), "priority-queue", 0, 0, schedulers, false, false},
 
 	{"cluster", "nodes", K_UINT, F(nodes), "4", 1, MAX_NODES, NULL, false, false},
 	{"cluster", "vip", K_VIP, F(vip), DEFAULT_VIP4, 0, 0, NULL, false, false},

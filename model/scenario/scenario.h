@@ -75,7 +75,7 @@ struct scenario {
 	uint64_t seed;
 	unsigned replications;
 	uint64_t bin_ns;
-	char *scheduler; /* ns-3 event scheduler: map (default, fastest here) | heap | calendar | list */
+	char *scheduler; /* ns-3 event scheduler: priority-queue (default, fastest here) | map | heap | calendar | list */
 
 	/* [cluster] */
 	unsigned nodes;

@@ -165,7 +165,7 @@ static int pair_make(struct pair *p, enum shim_scheduler sched, uint64_t rate, u
 }
 
 static const enum shim_scheduler all_scheds[] = {SHIM_SCHED_MAP, SHIM_SCHED_HEAP, SHIM_SCHED_CALENDAR,
-						 SHIM_SCHED_LIST};
+						 SHIM_SCHED_LIST, SHIM_SCHED_PRIORITY_QUEUE};
 #define NSCHED (sizeof all_scheds / sizeof all_scheds[0])
 
 /* ------------------------------------------------------------------ */
