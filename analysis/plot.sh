@@ -24,8 +24,11 @@ if [ -f "$dir/sweep.csv" ]; then
 	keys=$(head -1 "$dir/sweep.csv" | awk -F, '{for (i = 2; $i != "runs"; i++) printf "%s ", $i}')
 	nkeys=$(echo $keys | wc -w)
 	xlab=$(echo $keys | awk '{print $1}')
-	# categorical x (hold;bfd;readvertise): bars; numeric x (3s;10s): lines
-	cat=$(awk -F, 'NR > 1 && $2 !~ /^[0-9.]+$/ { c = 1 } END { print c + 0 }' "$dir/sweep.csv")
+	# categorical x (hold;bfd;readvertise): bars; numeric x (3;10) or
+	# durations (500ms;2s, plotted in seconds): a curve with its CI band
+	cat=$(awk -F, 'NR > 1 && $2 !~ /^[0-9.]+(ns|us|ms|s)?$/ { c = 1 } END { print c + 0 }' "$dir/sweep.csv")
+	dur=$(awk -F, 'NR > 1 && $2 ~ /^[0-9.]+(ns|us|ms|s)$/ { d = 1 } END { print d + 0 }' "$dir/sweep.csv")
+	[ "$cat" = 0 ] && [ "$dur" = 1 ] && xlab="$xlab (s)"
 	tmp=$(mktemp)
 	for fig in lost flows_broken loss_window_s broken_fraction; do
 		# blocks (gnuplot "index") per value of the second key: x, mean, ci
@@ -38,7 +41,12 @@ if [ -f "$dir/sweep.csv" ]; then
 				} else { m = $col[fig "_mean"]; c = $col[fig "_ci95"] }
 				s = nk > 1 ? $3 : "all"
 				if (!(s in seen)) { seen[s] = ++ns; order[ns] = s }
-				out[s] = out[s] $2 " " m " " c "\n"
+				x = $2
+				if (x ~ /^[0-9.]+(ns|us|ms|s)$/) {
+					u = x; sub(/^[0-9.]+/, "", u); v = substr(x, 1, length(x) - length(u))
+					x = v * (u == "ns" ? 1e-9 : u == "us" ? 1e-6 : u == "ms" ? 1e-3 : 1)
+				}
+				out[s] = out[s] x " " m " " c "\n"
 			}
 			END { for (i = 1; i <= ns; i++) printf "%s\n\n", out[order[i]] > "/dev/stdout"
 			      for (i = 1; i <= ns; i++) printf "%s ", order[i] > "/dev/stderr" }' \

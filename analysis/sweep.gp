@@ -1,7 +1,9 @@
 # analysis/sweep.gp: a sweep's figure from sweep.csv (lbsim sweep), one
 # figure per summary figure of interest: the mean over replications with its
-# 95% Student-t confidence interval as error bars, against the first swept
-# key; with a second swept key, one line per value of it.
+# 95% Student-t confidence interval, against the first swept key: bars with
+# error bars when its values are names, a line with a shaded CI band when
+# they are numbers or durations; with a second swept key, one bar or line
+# per value of it.
 # usage: gnuplot -e "dir='results/x'; term='png'; fig='lost'; data='tmp.dat'; nseries=2; xlab='router.failover'; series='on off'" sweep.gp
 if (!exists("term")) term = 'png'
 out = dir.'/sweep-'.fig
@@ -30,9 +32,9 @@ if (categorical) {
   if (nseries <= 1) { set key off }
   plot for [i=0:nseries-1] data index i using ($0 + (i - (nseries - 1) / 2.0) * bw):2:xtic(1) with boxes title (nseries > 1 ? word(series, i+1) : fig), \
        for [i=0:nseries-1] data index i using ($0 + (i - (nseries - 1) / 2.0) * bw):2:3 with yerrorbars lc rgb 'black' pt 0 lw 1.5 notitle
-} else { if (nseries <= 1) {
-  plot data index 0 using 0:2:3:xtic(1) with yerrorlines lw 2 pt 7 title fig
 } else {
-  plot for [i=0:nseries-1] data index i using 0:2:3:xtic(1) with yerrorlines lw 2 pt 7 title word(series, i+1)
-}
+  # numeric x: the mean as a line, its 95% CI as a shaded band
+  set offsets graph 0.02, graph 0.02, 0, 0
+  plot for [i=0:nseries-1] data index i using 1:($2-$3):($2+$3) with filledcurves fs transparent solid 0.2 noborder lc i+1 notitle, \
+       for [i=0:nseries-1] data index i using 1:2 with linespoints lw 2 pt 7 lc i+1 title (nseries > 1 ? word(series, i+1) : fig)
 }
