@@ -60,7 +60,10 @@ int lb_agent_start(struct lb_agent *a, lb_nodeset active, uint64_t now, struct l
 	a->metric = a->p.base_metric;
 	a->view = active;
 	a->restore_at = LB_TIME_NEVER;
-	return emit(a, now, LB_AGENT_START, out);
+	emit(a, now, LB_AGENT_START, out);
+	if (a->p.first_refresh_ns)
+		a->refresh_at = add_sat(now, a->p.first_refresh_ns);
+	return 1;
 }
 
 /* metric - d, clamped to 1 (metric 0 is not valid for the router). */

@@ -8,8 +8,9 @@
  * R = flows x packet_rate.  A crash of one node of N black-holes R/N until
  * the router stops using its route:
  *   hold:        the last refresh the router received before t0 plus
- *                hold_time, plus fib_install_delay
- *                (refreshes are sent at k x refresh_interval from 0)
+ *                hold_time, plus fib_install_delay; each node refreshes at
+ *                its own random phase, so the last refresh is on average
+ *                half a refresh_interval before t0
  *   bfd:         bfd_multiplier x bfd_interval after the last BFD packet
  *                (on average half an interval before t0), + fib_install
  *   readvertise: the survivors' detection, + the advertisement's trip
@@ -68,11 +69,8 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 	e->rate_pps = e->flows_at_fail * sc->packet_rate;
 	if (strcmp(sc->failover, "hold") == 0) {
 		double refresh = (double)sc->refresh_interval_ns / 1e9;
-		double last = floor(t0 / refresh) * refresh + (double)sc->processing_delay_ns / 1e9;
-		if (last > t0)
-			last -= refresh;
-		e->window_s = last + (double)sc->hold_time_ns / 1e9 - t0 + install;
-		e->formula = "R/N x (last refresh + hold_time - t_fail + fib_install_delay)";
+		e->window_s = (double)sc->hold_time_ns / 1e9 - refresh / 2 + install;
+		e->formula = "R/N x (hold_time - refresh_interval/2 + fib_install_delay)";
 	} else if (strcmp(sc->failover, "bfd") == 0) {
 		double iv = (double)sc->bfd_interval_ns / 1e9;
 		e->window_s = sc->bfd_multiplier * iv - iv / 2 + install;

@@ -132,6 +132,9 @@ int node_init(struct world *w, struct lbnode *n, GError **err)
 		.reduction = sc->metric_reduction,
 		.restore_wait_ns = sc->restore_wait_ns,
 		.refresh_ns = sc->refresh_interval_ns,
+		/* refreshes at the node's own phase in (0, refresh_interval] */
+		.first_refresh_ns = 1 + (uint64_t)(shim_rng_uniform(w->rng_refresh) *
+						   (double)(sc->refresh_interval_ns - 1)),
 	};
 	struct lb_owner_params op = {.maglev_table_size = sc->maglev_table_size, .seed = sc->flow_hash_seed};
 	struct lb_session_params cp = {.capacity = sc->session_capacity,

@@ -394,6 +394,7 @@ struct world *world_create(const struct scenario *sc, uint32_t replication, cons
 	w->rng_flow = shim_rng_create(w->sim, 1);
 	w->rng_addr = shim_rng_create(w->sim, 2);
 	w->rng_phase = shim_rng_create(w->sim, 3);
+	w->rng_refresh = shim_rng_create(w->sim, 4);
 	if (!build_topology(w, err) || router_init(w, err) < 0)
 		goto fail;
 	for (unsigned i = 0; i < w->n_nodes; i++) {

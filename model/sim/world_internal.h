@@ -112,7 +112,7 @@ struct world {
 	struct send_slot { uint64_t due; uint32_t flow; } *sendq;
 	size_t sendq_head, sendq_len, sendq_cap;
 	uint64_t ev_send, ev_send_due;
-	struct shim_rng *rng_flow, *rng_addr, *rng_phase; /* rng streams 1, 2, 3 */
+	struct shim_rng *rng_flow, *rng_addr, *rng_phase, *rng_refresh; /* rng streams 1, 2, 3, 4 */
 	lb_nodeset partition_side; /* nodes cut off from the rest, 0 = none */
 	bool partitioned;
 	uint64_t data_in_net, ctrl_in_net; /* packets handed to the shim, not yet received or dropped */

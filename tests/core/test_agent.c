@@ -274,6 +274,24 @@ static void test_agent_zero_wait(void)
 	lb_agent_free(a);
 }
 
+/* first_refresh_ns sets the phase of the refreshes: start at 0, first
+ * refresh at 300 ms, then every refresh_ns (10 s). */
+static void test_agent_first_refresh(void)
+{
+	struct lb_agent_params p = {.self = 0, .base_metric = 10, .reduction = 1, .restore_wait_ns = S,
+				    .refresh_ns = 10 * S, .first_refresh_ns = 300 * MS};
+	struct lb_agent *a = lb_agent_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	struct lb_agent_out o;
+	CU_ASSERT_EQUAL(lb_agent_start(a, 0xf, 0, &o), 1);
+	CU_ASSERT(o.advertise && o.reason == LB_AGENT_START);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 300 * MS);
+	CU_ASSERT_EQUAL(lb_agent_tick(a, 300 * MS, &o), 1);
+	CU_ASSERT_EQUAL(o.reason, LB_AGENT_REFRESH);
+	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 10300 * MS);
+	lb_agent_free(a);
+}
+
 static void test_agent_stop(void)
 {
 	struct lb_agent *a = agent(10, 1, 4 * S, false);
@@ -407,6 +425,6 @@ void lb_test_register(void)
 	LB_SUITE("agent", LB_TEST(test_agent_params), LB_TEST(test_agent_reduce_restore),
 		 LB_TEST(test_agent_second_failure_rearms), LB_TEST(test_agent_reduce_again),
 		 LB_TEST(test_agent_recovery_during_wait), LB_TEST(test_agent_isolated), LB_TEST(test_agent_clamp),
-		 LB_TEST(test_agent_zero_wait), LB_TEST(test_agent_stop), LB_TEST(test_member_drives_agent),
+		 LB_TEST(test_agent_zero_wait), LB_TEST(test_agent_first_refresh), LB_TEST(test_agent_stop), LB_TEST(test_member_drives_agent),
 		 LB_TEST(test_route_agent_timeline));
 }

@@ -63,6 +63,8 @@ struct lb_agent_params {
 	uint32_t reduction;       /* d >= 0 (0: never reduces) */
 	uint64_t restore_wait_ns; /* W, may be 0 */
 	uint64_t refresh_ns;      /* > 0 */
+	uint64_t first_refresh_ns; /* first refresh this long after start (0: refresh_ns), so that
+	                              nodes started together refresh at their own phases */
 	bool reduce_again;        /* a failure during W reduces by d again */
 };
 
