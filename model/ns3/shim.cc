@@ -59,6 +59,47 @@ class ShimDstTag : public Tag
     }
 };
 
+// The caller's bytes as an ns-3 header, so a packet is built as zero padding
+// (a virtual zero area, no memory) with the bytes prepended: one small
+// allocation per packet instead of a buffer for the bytes plus a merge.
+class ShimRawHeader : public Header
+{
+  public:
+    const uint8_t* bytes = nullptr;
+    uint32_t len = 0;
+
+    static TypeId GetTypeId()
+    {
+        static TypeId tid = TypeId("lbsim::ShimRawHeader").SetParent<Header>();
+        return tid;
+    }
+
+    TypeId GetInstanceTypeId() const override
+    {
+        return GetTypeId();
+    }
+
+    uint32_t GetSerializedSize() const override
+    {
+        return len;
+    }
+
+    void Serialize(Buffer::Iterator i) const override
+    {
+        i.Write(bytes, len);
+    }
+
+    uint32_t Deserialize(Buffer::Iterator) override
+    {
+        return 0; // never read back as a header: receivers copy bytes
+    }
+
+    void Print(std::ostream& os) const override
+    {
+        os << "raw " << len << " bytes";
+    }
+};
+
 enum DevKind
 {
     DEV_P2P,
@@ -493,11 +534,11 @@ extern "C"
             return -EINVAL;
         }
         Dev& d = s->devs[dev];
-        Ptr<Packet> p = Create<Packet>(bytes, static_cast<uint32_t>(len));
-        if (wire_len > len)
-        {
-            p->AddAtEnd(Create<Packet>(static_cast<uint32_t>(wire_len - len)));
-        }
+        Ptr<Packet> p = Create<Packet>(static_cast<uint32_t>(wire_len - len));
+        ShimRawHeader raw;
+        raw.bytes = bytes;
+        raw.len = static_cast<uint32_t>(len);
+        p->AddHeader(raw);
         if (d.kind == DEV_MEMBER)
         {
             if (dst_dev >= s->devs.size() || s->devs[dst_dev].kind != DEV_MEMBER ||
