@@ -25,7 +25,7 @@
 
 #include "world_internal.h"
 
-static void node_rearm(struct world *w, struct lbnode *n);
+static void agent_rearm(struct world *w, struct lbnode *n);
 
 static void cancel(struct world *w, uint64_t *ev)
 {
@@ -78,10 +78,10 @@ static void agent_fire(void *user)
 	struct lb_agent_out out;
 	if (lb_agent_tick(n->agent, world_now(w), &out) >= 0)
 		send_agent_out(w, n, &out);
-	node_rearm(w, n);
+	agent_rearm(w, n);
 }
 
-static void node_rearm(struct world *w, struct lbnode *n)
+static void agent_rearm(struct world *w, struct lbnode *n)
 {
 	world_timer_rearm(w, &n->ev_agent, &n->agent_deadline, lb_agent_next_deadline(n->agent), true, agent_fire, n);
 }
@@ -105,7 +105,7 @@ static void heartbeat_fire(void *user)
 	n->ev_heartbeat = shim_schedule(w->sim, w->sc->heartbeat_interval_ns, heartbeat_fire, n);
 	if (lb_member_tick(n->member, world_now(w)) > 0) {
 		active_changed(w, n);
-		node_rearm(w, n);
+		agent_rearm(w, n);
 	}
 }
 
@@ -196,7 +196,7 @@ void node_start(struct world *w, struct lbnode *n)
 		uint64_t bfd_phase = (uint64_t)(shim_rng_uniform(w->rng_phase) * (double)w->sc->bfd_interval_ns);
 		n->ev_bfd = shim_schedule(w->sim, bfd_phase, bfd_fire, n);
 	}
-	node_rearm(w, n);
+	agent_rearm(w, n);
 }
 
 void node_crash(struct world *w, struct lbnode *n)
@@ -285,10 +285,11 @@ void node_rx_backplane(struct world *w, struct lbnode *n, const uint8_t *pkt, si
 		g_assert(len >= MSG_LEN);
 		if (!n->up)
 			return;
-		uint32_t health = (uint32_t)pkt[2] << 24 | (uint32_t)pkt[3] << 16 | (uint32_t)pkt[4] << 8 | pkt[5];
-		if (lb_member_heartbeat(n->member, pkt[1], health, now) > 0)
+		uint32_t health = be32_get(pkt + 2);
+		if (lb_member_heartbeat(n->member, pkt[1], health, now) > 0) {
 			active_changed(w, n);
-		node_rearm(w, n);
+			agent_rearm(w, n);
+		}
 		return;
 	}
 	if (!n->up) {

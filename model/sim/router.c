@@ -152,7 +152,7 @@ static void bfd_rx(struct world *w, unsigned node, uint64_t now)
 void router_rx_msg(struct world *w, unsigned node, const uint8_t *msg, size_t len, uint64_t now)
 {
 	g_assert(len >= MSG_LEN);
-	uint32_t value = (uint32_t)msg[2] << 24 | (uint32_t)msg[3] << 16 | (uint32_t)msg[4] << 8 | msg[5];
+	uint32_t value = be32_get(msg + 2);
 	g_assert(msg[1] == node);
 	switch (msg[0]) {
 	case MSG_ADVERTISE:

@@ -32,29 +32,16 @@
 
 #include "world_internal.h"
 
-static inline void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static inline uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 uint32_t data_flow_id(const uint8_t *pkt, size_t len)
 {
 	g_assert(len >= DATA_TRAILER_LEN);
-	return get_be32(pkt + len - DATA_TRAILER_LEN);
+	return be32_get(pkt + len - DATA_TRAILER_LEN);
 }
 
 uint32_t data_seq(const uint8_t *pkt, size_t len)
 {
 	g_assert(len >= DATA_TRAILER_LEN);
-	return get_be32(pkt + len - DATA_TRAILER_LEN + 4);
+	return be32_get(pkt + len - DATA_TRAILER_LEN + 4);
 }
 
 struct sim_flow *world_flow(const struct world *w, uint32_t id)
@@ -134,8 +121,8 @@ static void flow_key(struct world *w, struct sim_flow *f)
 	} else {
 		uint32_t b = (uint32_t)(uniform(w->rng_addr) * 4294967296.0);
 		k->src[0] = 0xfd;
-		put_be32(k->src + 8, a);
-		put_be32(k->src + 12, b);
+		be32_put(k->src + 8, a);
+		be32_put(k->src + 12, b);
 		memcpy(k->dst, sc->vip, 16);
 	}
 }
@@ -206,10 +193,10 @@ static bool flow_send_one(struct world *w, struct sim_flow *f, uint64_t now)
 				       f->seq == 0 && f->key.proto == LB_PROTO_TCP);
 	g_assert(hl > 0);
 	uint8_t *t = pkt + hl;
-	put_be32(t, f->id);
-	put_be32(t + 4, f->seq);
-	put_be32(t + 8, (uint32_t)(now >> 32));
-	put_be32(t + 12, (uint32_t)now);
+	be32_put(t, f->id);
+	be32_put(t + 4, f->seq);
+	be32_put(t + 8, (uint32_t)(now >> 32));
+	be32_put(t + 12, (uint32_t)now);
 	f->seq++;
 	f->rec.sent++;
 	metrics_sent(&w->m, now);

@@ -16,14 +16,6 @@
 
 G_DEFINE_QUARK(lbsim-run-error-quark, sim_error)
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static bool is_data(const uint8_t *pkt, size_t len)
 {
 	return len > 0 && (pkt[0] >> 4 == 4 || pkt[0] >> 4 == 6);
@@ -72,7 +64,7 @@ void world_send_msg(struct world *w, uint32_t dev, uint32_t dst_dev, enum msg_ty
 		    uint32_t value)
 {
 	uint8_t msg[MSG_LEN] = {(uint8_t)type, (uint8_t)node};
-	put_be32(msg + 2, value);
+	be32_put(msg + 2, value);
 	w->ctrl_sent++;
 	if (w->partitioned && cut_off(w, dev, dst_dev)) {
 		w->ctrl_dropped++;

@@ -16,6 +16,20 @@
  * (metric for advertisements, health for heartbeats), big-endian. */
 #define DATA_TRAILER_LEN 16
 #define DATA_MAX_HDR 128
+/* Big-endian 32-bit fields of the trailer and of control messages. */
+static inline void be32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline uint32_t be32_get(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 enum msg_type { MSG_ADVERTISE = 0xC1, MSG_WITHDRAW = 0xC2, MSG_HEARTBEAT = 0xC3, MSG_BFD = 0xC4 };
 #define MSG_LEN 6
 #define MSG_WIRE_LEN 64 /* a routing update or heartbeat on the wire, bytes */
