@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "output.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <inttypes.h>
@@ -120,11 +121,18 @@ static GString *events_csv(const struct sim_metrics *m)
 
 static GString *flows_csv(const struct sim_flows_view *v)
 {
-	GString *out = g_string_new("flow,start_s,end_s,sent,received,longest_gap_s,out_of_order,disrupted,broken\n");
-	char a[32], b[32], c[32];
+	GString *out = g_string_new("flow,proto,src,sport,dst,dport,start_s,end_s,sent,received,longest_gap_s,"
+				    "out_of_order,disrupted,broken\n");
+	char a[32], b[32], c[32], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	for (size_t i = 0; i < v->n; i++) {
 		const struct sim_flow_rec *f = v->at(v->ctx, i);
-		g_string_append_printf(out, "%zu,%s,%s,%" PRIu64 ",%" PRIu64 ",%s,%" PRIu32 ",%d,%d\n", i,
+		const struct lb_flow_key *k = v->key_at(v->ctx, i);
+		int af = k->family == LB_AF_INET6 ? AF_INET6 : AF_INET;
+		inet_ntop(af, k->src, src, sizeof src);
+		inet_ntop(af, k->dst, dst, sizeof dst);
+		g_string_append_printf(out,
+				       "%zu,%s,%s,%u,%s,%u,%s,%s,%" PRIu64 ",%" PRIu64 ",%s,%" PRIu32 ",%d,%d\n", i,
+				       k->proto == LB_PROTO_TCP ? "tcp" : "udp", src, k->sport, dst, k->dport,
 				       output_seconds(a, f->start_ns), output_seconds(b, f->end_ns), f->sent,
 				       f->received, output_seconds(c, f->longest_gap_ns), f->out_of_order,
 				       f->disrupted ? 1 : 0, f->broken ? 1 : 0);

@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "lbcore/lb_flow.h"
 #include "metrics.h"
 #include "scenario.h"
 
@@ -28,6 +29,7 @@ struct sim_flows_view {
 	size_t n;
 	const struct sim_flow_rec *(*at)(const void *ctx, size_t i);
 	const void *ctx;
+	const struct lb_flow_key *(*key_at)(const void *ctx, size_t i); /* the flow's 5-tuple */
 };
 
 /* The header of summary.csv (no newline); stable interface. */

@@ -492,9 +492,14 @@ static const struct sim_flow_rec *flow_at(const void *ctx, size_t i)
 	return &world_flow(ctx, (uint32_t)i)->rec;
 }
 
+static const struct lb_flow_key *flow_key_at(const void *ctx, size_t i)
+{
+	return &world_flow(ctx, (uint32_t)i)->key;
+}
+
 struct sim_flows_view world_flows(const struct world *w)
 {
-	struct sim_flows_view v = {w->n_flows, flow_at, w};
+	struct sim_flows_view v = {w->n_flows, flow_at, w, flow_key_at};
 	return v;
 }
 
