@@ -144,28 +144,28 @@ int lb_flow_write_headers(const struct lb_flow_key *k, uint8_t *buf, size_t cap,
 	return (int)(ip + l4);
 }
 
-void lb_flow_key_v4(struct lb_flow_key *k, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
-		    uint16_t dport, uint8_t proto)
+static void key_set(struct lb_flow_key *k, uint8_t family, size_t alen, const uint8_t *src, const uint8_t *dst,
+		    uint16_t sport, uint16_t dport, uint8_t proto)
 {
 	memset(k, 0, sizeof *k);
-	k->family = LB_AF_INET;
+	k->family = family;
 	k->proto = proto;
 	k->sport = sport;
 	k->dport = dport;
-	memcpy(k->src, src, 4);
-	memcpy(k->dst, dst, 4);
+	memcpy(k->src, src, alen);
+	memcpy(k->dst, dst, alen);
+}
+
+void lb_flow_key_v4(struct lb_flow_key *k, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
+		    uint16_t dport, uint8_t proto)
+{
+	key_set(k, LB_AF_INET, 4, src, dst, sport, dport, proto);
 }
 
 void lb_flow_key_v6(struct lb_flow_key *k, const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
 		    uint16_t dport, uint8_t proto)
 {
-	memset(k, 0, sizeof *k);
-	k->family = LB_AF_INET6;
-	k->proto = proto;
-	k->sport = sport;
-	k->dport = dport;
-	memcpy(k->src, src, 16);
-	memcpy(k->dst, dst, 16);
+	key_set(k, LB_AF_INET6, 16, src, dst, sport, dport, proto);
 }
 
 bool lb_flow_key_eq(const struct lb_flow_key *a, const struct lb_flow_key *b)
