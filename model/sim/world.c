@@ -285,44 +285,42 @@ static void stop_check(void *user)
 
 /* Building ---------------------------------------------------------------- */
 
+/* A point-to-point link from node na (device role ra) to node nb (role rb),
+ * both devices recorded for cluster node index `node`. */
+static gboolean link_nodes(struct world *w, uint32_t na, uint32_t nb, uint64_t rate_bps, uint64_t delay_ns,
+			   enum dev_role ra, enum dev_role rb, unsigned node, uint32_t *a, uint32_t *b)
+{
+	if (shim_p2p_connect(w->sim, na, nb, rate_bps, delay_ns, w->sc->uplink_queue, a, b) < 0)
+		return FALSE;
+	add_dev(w, *a, ra, node);
+	add_dev(w, *b, rb, node);
+	return TRUE;
+}
+
 static gboolean build_topology(struct world *w, GError **err)
 {
 	const struct scenario *sc = w->sc;
 	struct shim_sim *sim = w->sim;
-	uint32_t a, b;
 	w->router.shim_node = shim_node_create(sim);
 	w->client_node = g_new0(uint32_t, sc->clients);
 	w->client_dev = g_new0(uint32_t, sc->clients);
 	w->router_client_dev = g_new0(uint32_t, sc->clients);
 	for (uint32_t c = 0; c < sc->clients; c++) {
 		w->client_node[c] = shim_node_create(sim);
-		if (shim_p2p_connect(sim, w->client_node[c], w->router.shim_node, sc->client_rate_bps,
-				     sc->client_delay_ns, sc->uplink_queue, &a, &b) < 0)
+		if (!link_nodes(w, w->client_node[c], w->router.shim_node, sc->client_rate_bps, sc->client_delay_ns,
+				ROLE_CLIENT, ROLE_ROUTER_CLIENT, 0, &w->client_dev[c], &w->router_client_dev[c]))
 			goto fail;
-		w->client_dev[c] = a;
-		w->router_client_dev[c] = b;
-		add_dev(w, a, ROLE_CLIENT, 0);
-		add_dev(w, b, ROLE_ROUTER_CLIENT, 0);
 	}
 	uint32_t bp_nodes[LB_MAX_NODES], bp_devs[LB_MAX_NODES];
 	for (unsigned i = 0; i < w->n_nodes; i++) {
 		struct lbnode *n = &w->nodes[i];
 		n->shim_node = shim_node_create(sim);
 		n->server_node = shim_node_create(sim);
-		if (shim_p2p_connect(sim, w->router.shim_node, n->shim_node, sc->uplink_rate_bps, sc->uplink_delay_ns,
-				     sc->uplink_queue, &a, &b) < 0)
+		if (!link_nodes(w, w->router.shim_node, n->shim_node, sc->uplink_rate_bps, sc->uplink_delay_ns,
+				ROLE_ROUTER_UPLINK, ROLE_NODE_UPLINK, i, &n->dev_router, &n->dev_uplink) ||
+		    !link_nodes(w, n->shim_node, n->server_node, sc->server_rate_bps, sc->server_delay_ns,
+				ROLE_NODE_SERVER, ROLE_SERVER, i, &n->dev_server, &n->dev_server_far))
 			goto fail;
-		n->dev_router = a;
-		n->dev_uplink = b;
-		add_dev(w, a, ROLE_ROUTER_UPLINK, i);
-		add_dev(w, b, ROLE_NODE_UPLINK, i);
-		if (shim_p2p_connect(sim, n->shim_node, n->server_node, sc->server_rate_bps, sc->server_delay_ns,
-				     sc->uplink_queue, &a, &b) < 0)
-			goto fail;
-		n->dev_server = a;
-		n->dev_server_far = b;
-		add_dev(w, a, ROLE_NODE_SERVER, i);
-		add_dev(w, b, ROLE_SERVER, i);
 		bp_nodes[i] = n->shim_node;
 	}
 	if (shim_backplane_create(sim, bp_nodes, w->n_nodes, sc->backplane_rate_bps, sc->backplane_delay_ns,
