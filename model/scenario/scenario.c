@@ -96,6 +96,7 @@ static const struct keydef keys[] = {
 	{"cluster", "heartbeat_misses", K_UINT, F(heartbeat_misses), "3", 1, UINT32_MAX, NULL, false, false},
 	{"cluster", "owner_hash", K_ENUM, F(owner_hash), "modulo", 0, 0, owner_hashes, false, false},
 	{"cluster", "maglev_table_size", K_UINT, F(maglev_table_size), "65537", 2, MAGLEV_MAX, NULL, false, false},
+	{"cluster", "steering", K_BOOL, F(steering), "on", 0, 0, NULL, false, false},
 	{"cluster", "session_cache", K_BOOL, F(session_cache), "on", 0, 0, NULL, false, false},
 	{"cluster", "session_capacity", K_UINT, F(session_capacity), "1000000", 1, UINT32_MAX, NULL, false, false},
 	{"cluster", "session_idle_timeout", K_DUR, F(session_idle_timeout_ns), "120s", 1, UINT64_MAX, NULL, false,

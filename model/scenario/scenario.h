@@ -88,6 +88,7 @@ struct scenario {
 	unsigned heartbeat_misses;
 	char *owner_hash; /* modulo | rendezvous | maglev */
 	uint32_t maglev_table_size;
+	bool steering;      /* off: every node delivers what it receives itself (no owner, no backplane) */
 	bool session_cache;
 	uint32_t session_capacity;
 	uint64_t session_idle_timeout_ns;

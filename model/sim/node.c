@@ -258,6 +258,14 @@ void node_rx_uplink(struct world *w, struct lbnode *n, const uint8_t *pkt, size_
 		world_drop_data(w, pkt, len, SIM_DROP_BLACKHOLE);
 		return;
 	}
+	if (!w->sc->steering) {
+		/* no steering: the receiver serves every packet itself, as the
+		 * validation testbed's nodes do (doc/validation.md) */
+		metrics_node_bin(&w->m, now, n->id)->rx_router++;
+		metrics_node_bin(&w->m, now, n->id)->to_server++;
+		world_send_data(w, n->dev_server, 0, pkt, len);
+		return;
+	}
 	struct lb_flow_key k;
 	uint32_t hash = flow_hash(w, pkt, len, &k);
 	struct lb_steer_result res;
