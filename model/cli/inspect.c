@@ -94,43 +94,186 @@ int inspect_hash(int argc, char **argv)
 	return 0;
 }
 
-/* The router's and a node's view of one flow for one active set. */
-struct view {
-	int receiver; /* the router's next hop, -1: no route */
-	int owner;    /* owner selected over the set, -1: none */
-	uint32_t router_hash, cluster_hash;
+/* `lbsim where` drives the scenario's router and nodes - the same lb_router
+ * and lb_node objects the simulator runs - through one flow's life: its
+ * first packet with every node up, then (with --fail) the node's crash,
+ * until the router forwards by the survivors and every survivor has
+ * declared the node down, then one more packet.  Control messages arrive at
+ * once; timers run on a virtual clock (lb_timerq).  The tables are sized
+ * for one flow (their capacity never matters here). */
+#define ROUTER_OWNER LB_MAX_NODES
+
+struct drive {
+	const struct scenario *sc;
+	struct lb_hasher hasher; /* the cluster's */
+	struct lb_router *router;
+	struct lb_node *node[LB_MAX_NODES];
+	bool up[LB_MAX_NODES];
+	struct node_ctx {
+		struct drive *d;
+		unsigned id;
+	} ctx[LB_MAX_NODES];
+	struct lb_timerq *tq;
+	uint64_t now;
+	uint64_t installed; /* route_installed events seen */
+	bool overflow;      /* a timer did not fit the queue */
 };
 
-static gboolean compute(const struct scenario *sc, const struct lb_flow_key *k, lb_nodeset all, lb_nodeset set,
-			struct view *v)
+static struct drive *drive_of(void *user)
 {
-	static struct lb_hasher rh, ch;
-	enum lb_hash_kind rk, ck;
-	struct lb_ecmp_params ep = {.buckets = sc->resilient_buckets, .idle_timer_ns = sc->resilient_idle_timer_ns};
-	struct lb_owner_params op = {.maglev_table_size = sc->maglev_table_size, .seed = sc->flow_hash_seed};
-	if (lb_hash_kind_parse(sc->ecmp_hash, &rk) < 0 || lb_hash_kind_parse(sc->flow_hash, &ck) < 0 ||
-	    lb_ecmp_kind_parse(sc->ecmp, &ep.kind) < 0 || lb_owner_kind_parse(sc->owner_hash, &op.kind) < 0 ||
-	    lb_hasher_init(&rh, rk, sc->ecmp_hash_seed) < 0 || lb_hasher_init(&ch, ck, sc->flow_hash_seed) < 0)
-		return FALSE;
-	struct lb_ecmp *g = lb_ecmp_create(&ep);
-	struct lb_owner *o = lb_owner_create(&op);
-	gboolean ok = g && o;
-	if (ok) {
-		/* the router's group as the simulator builds it: every node at
-		 * start, then the failure (resilient: only the removed next
-		 * hop's buckets move, before any idle-timer rebalancing) */
-		lb_ecmp_set(g, all, 0);
-		if (set != all)
-			lb_ecmp_set(g, set, 1);
-		lb_owner_set_active(o, set);
-		v->router_hash = lb_hasher_flow(&rh, k);
-		v->cluster_hash = lb_hasher_flow(&ch, k);
-		v->receiver = lb_ecmp_select(g, v->router_hash, 1);
-		v->owner = lb_owner_lookup(o, v->cluster_hash);
+	return user;
+}
+
+static void apply(struct drive *d, unsigned owner, const struct lb_timer_req *t)
+{
+	if (lb_timerq_apply(d->tq, owner, t) < 0)
+		d->overflow = true;
+}
+
+static void router_act(void *user, const struct lb_router_action *a)
+{
+	struct drive *d = drive_of(user);
+	if (a->kind == LB_RA_TIMER)
+		apply(d, ROUTER_OWNER, &a->timer);
+	else if (a->event == LB_RE_ROUTE_INSTALLED)
+		d->installed++;
+}
+
+static void node_act(void *user, const struct lb_node_action *a)
+{
+	const struct node_ctx *c = user;
+	struct drive *d = c->d;
+	const unsigned *id = &c->id;
+	switch (a->kind) {
+	case LB_NA_TIMER:
+		apply(d, *id, &a->timer);
+		return;
+	case LB_NA_SEND_HEARTBEAT:
+		if (d->up[a->peer])
+			lb_node_rx_heartbeat(d->node[a->peer], *id, a->value, d->now);
+		return;
+	case LB_NA_SEND_ADVERTISE:
+		lb_router_rx_advertise(d->router, *id, a->value, d->now);
+		return;
+	case LB_NA_SEND_WITHDRAW:
+		lb_router_rx_withdraw(d->router, *id, d->now);
+		return;
+	case LB_NA_SEND_SESSION:
+		lb_router_rx_session(d->router, *id, d->now);
+		return;
+	case LB_NA_EVENT:
+		return;
 	}
-	lb_ecmp_free(g);
+}
+
+static void drive_free(struct drive *d)
+{
+	for (unsigned i = 0; i < LB_MAX_NODES; i++)
+		lb_node_free(d->node[i]);
+	lb_router_free(d->router);
+	lb_timerq_free(d->tq);
+	g_free(d);
+}
+
+static struct drive *drive_new(const struct scenario *sc)
+{
+	struct drive *d = g_new0(struct drive, 1);
+	d->sc = sc;
+	d->tq = lb_timerq_create(64 * (LB_MAX_NODES + 1));
+	struct lb_router_params rp = scenario_router_params(sc);
+	rp.act = router_act;
+	rp.user = d;
+	d->router = lb_router_create(&rp);
+	struct lb_node_params np = scenario_node_params(sc);
+	np.cache.capacity = np.table.capacity = 1024;
+	np.hasher = &d->hasher;
+	np.act = node_act;
+	bool ok = d->tq && d->router && lb_hasher_init(&d->hasher, sc->flow_hash, sc->flow_hash_seed) == 0;
+	for (unsigned i = 0; ok && i < sc->nodes; i++) {
+		d->ctx[i] = (struct node_ctx){d, i};
+		np.self = (uint8_t)i;
+		np.user = &d->ctx[i];
+		d->node[i] = lb_node_create(&np);
+		d->up[i] = d->node[i] != NULL;
+		ok = d->up[i];
+	}
+	if (!ok) {
+		drive_free(d);
+		return NULL;
+	}
+	lb_router_start(d->router, 0);
+	for (unsigned i = 0; i < sc->nodes; i++)
+		lb_node_start(d->node[i], 0);
+	return d;
+}
+
+/* Runs every timer due up to t. */
+static void drive_until(struct drive *d, uint64_t t)
+{
+	unsigned owner;
+	uint32_t id;
+	uint64_t at;
+	while (lb_timerq_pop(d->tq, t, &owner, &id, &at) == 1) {
+		d->now = at;
+		if (owner == ROUTER_OWNER)
+			lb_router_timer(d->router, id, at);
+		else if (d->up[owner])
+			lb_node_timer(d->node[owner], id, at);
+	}
+	d->now = t;
+}
+
+/* One packet of k from the router: where it lands and its verdict there,
+ * and at the owner if it is steered.  Returns the flow's owner (the node
+ * that served it), or -1 when it was dropped. */
+static int drive_packet(struct drive *d, const struct lb_flow_key *k, bool first, int *receiver)
+{
+	*receiver = lb_router_select(d->router, k, d->now);
+	if (*receiver < 0 || !d->up[*receiver])
+		return -1;
+	struct lb_node_verdict v = lb_node_rx_data(d->node[*receiver], k, first, false, d->now);
+	if (v.kind == LB_NV_DELIVER)
+		return *receiver;
+	if (v.kind != LB_NV_STEER || !d->up[v.owner])
+		return -1;
+	return lb_node_rx_data(d->node[v.owner], k, first, true, d->now).kind == LB_NV_DELIVER ? v.owner : -1;
+}
+
+/* The steering decision at a receiver, without serving (for the printout). */
+static int owner_at(struct drive *d, int receiver, const struct lb_flow_key *k)
+{
+	struct lb_owner_params op = scenario_node_params(d->sc).owner;
+	struct lb_owner *o = lb_owner_create(&op);
+	int r = -1;
+	if (o) {
+		lb_owner_set_active(o, lb_node_view(d->node[receiver]));
+		r = lb_owner_lookup(o, lb_hasher_flow(&d->hasher, k));
+	}
 	lb_owner_free(o);
-	return ok;
+	return r;
+}
+
+/* Crash fail and run until the router forwards without it and every
+ * survivor's view excludes it (bounded: the slowest detection plus the
+ * router's longest path, ten times over). */
+static bool drive_fail(struct drive *d, unsigned fail)
+{
+	d->up[fail] = false;
+	lb_timerq_cancel_owner(d->tq, fail);
+	lb_router_carrier(d->router, fail, false, d->now);
+	const struct scenario *sc = d->sc;
+	uint64_t bound = d->now + 10 * (sc->heartbeat_interval_ns * (sc->heartbeat_misses + 1) + sc->hold_time_ns +
+					 LB_NS_PER_S);
+	uint64_t step = sc->heartbeat_interval_ns;
+	for (uint64_t t = d->now; t <= bound; t += step) {
+		drive_until(d, t);
+		bool done = !lb_nodeset_has(lb_router_fib(d->router), fail);
+		for (unsigned i = 0; done && i < sc->nodes; i++)
+			done = !d->up[i] || !lb_nodeset_has(lb_node_view(d->node[i]), fail);
+		if (done)
+			return !d->overflow;
+	}
+	return false;
 }
 
 static void where_usage(void)
@@ -186,52 +329,64 @@ int inspect_where(int argc, char **argv)
 		fprintf(stderr, "lbsim: --fail %ld: the cluster has nodes 0..%u\n", fail, sc->nodes - 1);
 		goto out;
 	}
-	if (k.family != sc->ip_version)
+	if (k.family != (unsigned)sc->ip_version)
 		fprintf(stderr, "lbsim: note: an IPv%u tuple, but the scenario's traffic is IPv%d\n", k.family,
 			sc->ip_version);
-	lb_nodeset all = lb_nodeset_first(sc->nodes);
-	struct view before, after;
-	if (!compute(sc, &k, all, all, &before)) {
+	struct drive *d = drive_new(sc);
+	if (!d) {
 		fprintf(stderr, "lbsim: %s: the core rejects these parameters\n", sc->path);
 		goto out;
 	}
+	drive_until(d, LB_NS_PER_US);
+	int recv_before, owner_before = drive_packet(d, &k, true, &recv_before);
 	char buf[128];
 	printf("tuple     %s\n", lb_flow_key_format(&k, buf, sizeof buf));
 	printf("scenario  %s: %u nodes, router ecmp %s (hash %s, seed 0x%" PRIx32 "), owner %s (hash %s, seed 0x%" PRIx32
-	       "), cache %s\n",
-	       sc->name, sc->nodes, sc->ecmp, sc->ecmp_hash, sc->ecmp_hash_seed, sc->owner_hash, sc->flow_hash,
-	       sc->flow_hash_seed, sc->session_cache ? "on" : "off");
-	printf("hashes    router 0x%08" PRIx32 "  cluster 0x%08" PRIx32 "\n", before.router_hash, before.cluster_hash);
-	printf("before    router -> node %d, owner node %d%s\n", before.receiver, before.owner,
-	       before.receiver == before.owner ? " (local)" : " (steered over the backplane)");
+	       "), cache %s, profile %s\n",
+	       sc->name, sc->nodes, lb_ecmp_kind_name(sc->ecmp), lb_hash_kind_name(sc->ecmp_hash), sc->ecmp_hash_seed,
+	       lb_owner_kind_name(sc->owner_hash), lb_hash_kind_name(sc->flow_hash), sc->flow_hash_seed,
+	       sc->session_cache ? "on" : "off", lb_kind_name(&lb_router_profile_table, sc->profile));
+	printf("hashes    router 0x%08" PRIx32 "  cluster 0x%08" PRIx32 "\n", lb_router_hash(d->router, &k),
+	       lb_hasher_flow(&d->hasher, &k));
+	printf("before    router -> node %d, owner node %d%s\n", recv_before, owner_before,
+	       recv_before == owner_before ? " (local)" : " (steered over the backplane)");
 	if (fail >= 0) {
-		lb_nodeset left = all & ~lb_nodeset_bit((unsigned)fail);
-		if (!compute(sc, &k, all, left, &after))
+		if (!drive_fail(d, (unsigned)fail)) {
+			fprintf(stderr, "lbsim: the router or the nodes did not converge after node %ld failed\n", fail);
+			drive_free(d);
 			goto out;
+		}
 		printf("node %ld fails (once the router and the nodes know)\n", fail);
-		if (after.receiver < 0)
+		int recv_after;
+		int owner_pick = -1;
+		int served = drive_packet(d, &k, false, &recv_after);
+		if (recv_after >= 0 && d->up[recv_after])
+			owner_pick = owner_at(d, recv_after, &k);
+		if (recv_after < 0)
 			printf("after     no route\n");
 		else
-			printf("after     router -> node %d, owner node %d%s\n", after.receiver, after.owner,
-			       after.receiver == after.owner ? " (local)" : " (steered over the backplane)");
+			printf("after     router -> node %d, owner node %d%s\n", recv_after,
+			       served >= 0 ? served : owner_pick,
+			       recv_after == (served >= 0 ? served : owner_pick) ? " (local)" : " (steered over the backplane)");
 		/* The flow's fate in the model (doc/model.md): its state lives at
-		 * the old owner.  A receiver that did not change keeps its cached
-		 * owner when the cache is on; a new receiver selects afresh. */
+		 * the old owner; a receiver keeps its cached owner when the cache
+		 * is on, a new receiver selects afresh. */
 		const char *fate;
-		if (before.owner == fail)
+		if (owner_before == fail)
 			fate = "broken: its owner failed, its state is gone";
-		else if (sc->session_cache && after.receiver == before.receiver)
-			fate = "survives: same receiver, cached owner still alive";
-		else if (after.owner == before.owner)
-			fate = "survives: the owner selected afresh is the same";
-		else
+		else if (served < 0)
 			fate = "broken: the new owner holds no state for it (no_state)";
+		else if (sc->session_cache && recv_after == recv_before)
+			fate = "survives: same receiver, cached owner still alive";
+		else
+			fate = "survives: the owner selected afresh is the same";
 		printf("flow      %s\n", fate);
-		if (strcmp(sc->ecmp, "resilient") == 0 && strcmp(sc->failover, "readvertise") == 0)
+		if (sc->ecmp == LB_ECMP_RESILIENT && sc->failover == &lb_strategy_readvertise)
 			printf("note      resilient ECMP under readvertise: the router installs the survivors one at a "
 			       "time, and each step moves buckets; this is the one-step change, so the receiver is an "
 			       "approximation\n");
 	}
+	drive_free(d);
 	rc = 0;
 out:
 	scenario_free(sc);

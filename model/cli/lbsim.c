@@ -175,8 +175,8 @@ static void print_summary(const struct scenario *sc, const struct sim_metrics *m
 	char a[32], b[32], c[32], d[32], e[32];
 	const struct sim_bin *t = &m->total;
 	printf("%s rep %" PRIu32 " (seed %" PRIu64 ", %u nodes, failover %s, owner %s, cache %s, ecmp %s)\n",
-	       sc->name, s->replication, s->seed, sc->nodes, sc->failover, sc->owner_hash,
-	       sc->session_cache ? "on" : "off", sc->ecmp);
+	       sc->name, s->replication, s->seed, sc->nodes, sc->failover->name, lb_owner_kind_name(sc->owner_hash),
+	       sc->session_cache ? "on" : "off", lb_ecmp_kind_name(sc->ecmp));
 	printf("  packets  sent %" PRIu64 "  delivered %" PRIu64 "  lost %" PRIu64 "  in flight %" PRIu64 "\n",
 	       t->sent, t->delivered, metrics_lost(t), s->in_flight);
 	printf("  drops   ");

@@ -378,7 +378,7 @@ static gboolean campaign_matches(const struct scenario *sc, const struct sweep_o
 {
 	struct scenario fp = *sc;
 	fp.output_dir = (char *)"";
-	fp.scheduler = (char *)"map";
+	fp.scheduler = SHIM_SCHED_MAP;
 	g_autofree gchar *want = scenario_to_json(&fp);
 	g_autofree gchar *path = g_build_filename(o->out_dir, "campaign.json", NULL);
 	g_autofree gchar *runs_dir = g_build_filename(o->out_dir, "runs", NULL);

@@ -285,29 +285,19 @@ void lb_ecmp_get_stats(const struct lb_ecmp *g, struct lb_ecmp_stats *out)
 	*out = g->st;
 }
 
-static const char *const kind_names[] = {
-	[LB_ECMP_MODULO] = "modulo",
-	[LB_ECMP_HASH_THRESHOLD] = "hash-threshold",
-	[LB_ECMP_RESILIENT] = "resilient",
-};
+LB_KIND_TABLE(lb_ecmp_kind_table, "ECMP", LB_ECMP_KINDS);
 
 int lb_ecmp_kind_parse(const char *s, enum lb_ecmp_kind *out)
 {
 	assert(out);
-	if (!s)
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++) {
-		if (strcmp(s, kind_names[i]) == 0) {
-			*out = (enum lb_ecmp_kind)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	int v = lb_kind_parse(&lb_ecmp_kind_table, s);
+	if (v < 0)
+		return v;
+	*out = (enum lb_ecmp_kind)v;
+	return 0;
 }
 
 const char *lb_ecmp_kind_name(enum lb_ecmp_kind kind)
 {
-	if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0])
-		return NULL;
-	return kind_names[kind];
+	return lb_kind_name(&lb_ecmp_kind_table, (unsigned)kind);
 }

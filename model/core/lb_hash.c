@@ -206,21 +206,19 @@ uint32_t lb_crc32c(uint32_t crc, const void *buf, size_t len)
 	return ~crc;
 }
 
-static const char *const kind_names[] = {[LB_HASH_CRC32C] = "crc32c", [LB_HASH_TOEPLITZ] = "toeplitz",
-					 [LB_HASH_FAST] = "fast"};
+LB_KIND_TABLE(lb_hash_kind_table, "hash", LB_HASH_KINDS);
 
 int lb_hash_kind_parse(const char *name, enum lb_hash_kind *out)
 {
-	for (unsigned i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++) {
-		if (strcmp(name, kind_names[i]) == 0) {
-			*out = (enum lb_hash_kind)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	int v = lb_kind_parse(&lb_hash_kind_table, name);
+	if (v < 0)
+		return v;
+	*out = (enum lb_hash_kind)v;
+	return 0;
 }
 
 const char *lb_hash_kind_name(enum lb_hash_kind kind)
 {
-	return (unsigned)kind < sizeof kind_names / sizeof kind_names[0] ? kind_names[kind] : "?";
+	const char *n = lb_kind_name(&lb_hash_kind_table, (unsigned)kind);
+	return n ? n : "?";
 }

@@ -12,10 +12,17 @@ struct lb_member {
 	uint64_t last_heard[LB_MAX_NODES];
 };
 
-struct lb_member *lb_member_create(const struct lb_member_params *p)
+int lb_member_check(const struct lb_member_params *p)
 {
 	if (!p || p->interval_ns == 0 || p->misses == 0 || p->self >= LB_MAX_NODES ||
 	    !lb_nodeset_has(p->peers, p->self) || p->interval_ns > UINT64_MAX / p->misses)
+		return -EINVAL;
+	return 0;
+}
+
+struct lb_member *lb_member_create(const struct lb_member_params *p)
+{
+	if (lb_member_check(p) < 0)
 		return NULL;
 	struct lb_member *m = calloc(1, sizeof *m);
 	if (!m)

@@ -37,7 +37,7 @@ static uint64_t mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-static bool is_prime(uint32_t m)
+bool lb_owner_is_prime(uint32_t m)
 {
 	if (m < 2)
 		return false;
@@ -58,7 +58,7 @@ struct lb_owner *lb_owner_create(const struct lb_owner_params *p)
 	o->seed = p->seed;
 	if (p->kind == LB_OWNER_MAGLEV) {
 		o->m = p->maglev_table_size ? p->maglev_table_size : LB_MAGLEV_DEFAULT_M;
-		if (o->m < LB_MAX_NODES || o->m > LB_MAGLEV_MAX_M || !is_prime(o->m))
+		if (o->m < LB_MAGLEV_MIN_M || o->m > LB_MAGLEV_MAX_M || !lb_owner_is_prime(o->m))
 			goto err;
 		o->table = malloc(o->m);
 		if (!o->table)
@@ -157,21 +157,19 @@ uint32_t lb_owner_maglev_entries(const struct lb_owner *o, unsigned id)
 	return o->kind == LB_OWNER_MAGLEV && id < LB_MAX_NODES ? o->count[id] : 0;
 }
 
-static const char *const kind_names[] = {[LB_OWNER_MODULO] = "modulo", [LB_OWNER_RENDEZVOUS] = "rendezvous",
-					 [LB_OWNER_MAGLEV] = "maglev"};
+LB_KIND_TABLE(lb_owner_kind_table, "owner selection", LB_OWNER_KINDS);
 
 int lb_owner_kind_parse(const char *name, enum lb_owner_kind *out)
 {
-	for (unsigned i = 0; i < 3; i++) {
-		if (strcmp(name, kind_names[i]) == 0) {
-			*out = (enum lb_owner_kind)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	int v = lb_kind_parse(&lb_owner_kind_table, name);
+	if (v < 0)
+		return v;
+	*out = (enum lb_owner_kind)v;
+	return 0;
 }
 
 const char *lb_owner_kind_name(enum lb_owner_kind kind)
 {
-	return (unsigned)kind < 3 ? kind_names[kind] : "?";
+	const char *n = lb_kind_name(&lb_owner_kind_table, (unsigned)kind);
+	return n ? n : "?";
 }

@@ -325,12 +325,9 @@ extern "C"
         {
             return nullptr;
         }
-        static const char* const names[] = {"ns3::MapScheduler",
-                                            "ns3::HeapScheduler",
-                                            "ns3::CalendarScheduler",
-                                            "ns3::ListScheduler",
-                                            "ns3::PriorityQueueScheduler"};
-        if (static_cast<unsigned>(sched) > SHIM_SCHED_PRIORITY_QUEUE)
+#define SHIM_SCHED_TYPE_ID(e, name, type_id) type_id,
+        static const char* const names[] = {SHIM_SCHEDULERS(SHIM_SCHED_TYPE_ID)};
+        if (static_cast<unsigned>(sched) >= sizeof names / sizeof names[0])
         {
             return nullptr;
         }

@@ -54,13 +54,18 @@ struct shim_rng;
 
 #define SHIM_RX_BYTES 128
 
-enum shim_scheduler {
-	SHIM_SCHED_MAP,
-	SHIM_SCHED_HEAP,
-	SHIM_SCHED_CALENDAR,
-	SHIM_SCHED_LIST,
-	SHIM_SCHED_PRIORITY_QUEUE, /* ns3::PriorityQueueScheduler (std::priority_queue) */
-};
+/* ns-3's event schedulers: X(enum, name, ns-3 TypeId), one list (the
+ * scenario's [scenario] scheduler key takes its names from it, the shim its
+ * TypeIds).  The scheduler changes speed only, never results: equal times
+ * run in schedule order under each. */
+#define SHIM_SCHEDULERS(X)                                           \
+	X(SHIM_SCHED_MAP, "map", "ns3::MapScheduler")                \
+	X(SHIM_SCHED_HEAP, "heap", "ns3::HeapScheduler")             \
+	X(SHIM_SCHED_CALENDAR, "calendar", "ns3::CalendarScheduler") \
+	X(SHIM_SCHED_LIST, "list", "ns3::ListScheduler")             \
+	X(SHIM_SCHED_PRIORITY_QUEUE, "priority-queue", "ns3::PriorityQueueScheduler")
+#define SHIM_SCHED_ENUM(e, name, type_id) e,
+enum shim_scheduler { SHIM_SCHEDULERS(SHIM_SCHED_ENUM) };
 
 enum shim_drop_reason { SHIM_DROP_QUEUE_FULL, SHIM_DROP_DEVICE_DOWN, SHIM_DROP_NODE_DOWN, SHIM_DROP_LINK_LOSS };
 

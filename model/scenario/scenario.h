@@ -25,6 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lbcore/lbcore.h"
+#include "shim.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -39,22 +42,17 @@ enum scenario_error_code {
 	SCENARIO_ERROR_VALUE,   /* a bad, missing or inconsistent value */
 };
 
-enum scenario_failure_kind {
-	SCENARIO_FAIL_CRASH,
-	SCENARIO_FAIL_RECOVER,
-	SCENARIO_FAIL_LINK_DOWN,
-	SCENARIO_FAIL_LINK_UP,
-	SCENARIO_FAIL_BACKPLANE_DOWN,
-	SCENARIO_FAIL_BACKPLANE_UP,
-	SCENARIO_FAIL_PARTITION,
-	SCENARIO_FAIL_LOSSY,
-};
-
-enum scenario_dist { SCENARIO_DIST_FIXED, SCENARIO_DIST_EXP, SCENARIO_DIST_PARETO };
+#define SCENARIO_DISTS(X)                                          \
+	X(SCENARIO_DIST_FIXED, "fixed", "every flow lasts the mean")   \
+	X(SCENARIO_DIST_EXP, "exp", "exponential with the mean")        \
+	X(SCENARIO_DIST_PARETO, "pareto", "Pareto with the mean and a shape > 1")
+enum scenario_dist { SCENARIO_DISTS(LB_KIND_ENUM) };
+extern const struct lb_kind_table scenario_dist_table;
+extern const struct lb_kind_table scenario_scheduler_table;
 
 struct scenario_failure {
 	uint64_t at_ns;
-	enum scenario_failure_kind kind;
+	enum lb_failure_kind kind;
 	int node;                 /* -1 when n/a (partition) */
 	double loss;              /* lossy: 0..1; 0 otherwise */
 	uint64_t partition_nodes; /* partition: bit i = node i; 0 otherwise */
@@ -75,7 +73,7 @@ struct scenario {
 	uint64_t seed;
 	unsigned replications;
 	uint64_t bin_ns;
-	char *scheduler; /* ns-3 event scheduler: priority-queue (default, fastest here) | map | heap | calendar | list */
+	enum shim_scheduler scheduler; /* speed only, never results; priority-queue measured fastest */
 
 	/* [cluster] */
 	unsigned nodes;
@@ -86,18 +84,21 @@ struct scenario {
 	uint64_t restore_wait_ns;
 	uint64_t heartbeat_interval_ns;
 	unsigned heartbeat_misses;
-	char *owner_hash; /* modulo | rendezvous | maglev */
+	enum lb_owner_kind owner_hash;
 	uint32_t maglev_table_size;
 	bool steering;      /* off: every node delivers what it receives itself (no owner, no backplane) */
 	bool session_cache;
 	uint32_t session_capacity;
 	uint64_t session_idle_timeout_ns;
-	char *flow_hash; /* crc32c | toeplitz | fast */
+	enum lb_hash_kind flow_hash;
 	uint32_t flow_hash_seed;
+	uint64_t advertise_delay_ns;      /* agent decision -> update leaves (config applied) */
+	uint64_t advertise_queue_hold_ns; /* frr: the node's bgpd route-processing queue hold */
 
 	/* [router] */
-	char *ecmp;      /* modulo | hash-threshold | resilient */
-	char *ecmp_hash; /* crc32c | toeplitz | fast */
+	enum lb_router_profile profile;
+	enum lb_ecmp_kind ecmp;
+	enum lb_hash_kind ecmp_hash;
 	uint32_t ecmp_hash_seed;
 	uint32_t resilient_buckets;
 	uint64_t resilient_idle_timer_ns;
@@ -105,7 +106,10 @@ struct scenario {
 	uint64_t hold_time_ns;
 	uint64_t processing_delay_ns;
 	uint64_t fib_install_delay_ns;
-	char *failover; /* hold | bfd | readvertise */
+	uint64_t peer_clear_hold_ns;   /* frr */
+	uint64_t update_queue_hold_ns; /* frr */
+	uint64_t rib_queue_hold_ns;    /* frr */
+	const struct lb_strategy *failover; /* from the core's registry */
 	uint64_t bfd_interval_ns;
 	unsigned bfd_multiplier;
 
@@ -169,9 +173,12 @@ gchar *scenario_describe(const struct scenario *sc);
  * failures as an array, sweep and warnings.  Deterministic.  Free with g_free(). */
 gchar *scenario_to_json(const struct scenario *sc);
 
-/* Names of the enums as written in scenario files ("crash", "exp", ...). */
-const char *scenario_failure_kind_name(enum scenario_failure_kind k);
-const char *scenario_dist_name(enum scenario_dist d);
+/* The core parameters of a scenario's router and nodes (act, user and the
+ * per-node values - self, phases, first refresh - are the caller's). */
+struct lb_router_params scenario_router_params(const struct scenario *sc);
+struct lb_node_params scenario_node_params(const struct scenario *sc);
+/* The closed-form inputs of the scenario (lb_strategy.h). */
+struct lb_expect_in scenario_expect_in(const struct scenario *sc);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,8 @@ struct expectation {
 	double window_s;      /* expected loss window after t_fail */
 	double lost;          /* blackhole: R / N x window */
 	const char *formula;  /* the formula used, as text */
+	double path_update_s, path_session_down_s; /* the router's trigger -> FIB delays */
+	double node_advertise_s;                   /* a node's decision -> update sent */
 	double detect_s;      /* the cluster's own detection delay (heartbeats), mean */
 	double steer_dead;    /* R (N-1)/N^2 x detect_s: steered to the dead owner */
 	double remap_fraction; /* fraction of flows whose owner changes on one removal, no cache */

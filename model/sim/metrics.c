@@ -67,24 +67,33 @@ uint64_t metrics_lost(const struct sim_bin *b)
 	return lost;
 }
 
-void metrics_event_set(struct sim_metrics *m, uint64_t t_ns, int node, const char *kind, int64_t value,
-		       lb_nodeset set)
+const char *sim_event_name(const struct sim_event *e)
 {
-	struct sim_event e = {t_ns, node, kind, value, set, true};
+	switch ((enum sim_event_source)e->source) {
+	case SIM_EV_FAILURE:
+		return lb_failure_info(e->code)->event;
+	case SIM_EV_ROUTER:
+		return lb_kind_name(&lb_router_event_table, e->code);
+	case SIM_EV_NODE:
+		return lb_kind_name(&lb_node_event_table, e->code);
+	}
+	g_assert_not_reached();
+	return NULL;
+}
+
+void metrics_event_x(struct sim_metrics *m, uint64_t t_ns, int node, enum sim_event_source source, int code,
+		     int64_t value, bool has_set, lb_nodeset set)
+{
+	g_assert(code >= 0 && code <= UINT8_MAX);
+	struct sim_event e = {t_ns, node, (uint8_t)source, (uint8_t)code, value, has_set ? set : 0, has_set};
 	g_array_append_val(m->events, e);
 }
 
-void metrics_event(struct sim_metrics *m, uint64_t t_ns, int node, const char *kind, int64_t value)
-{
-	struct sim_event e = {t_ns, node, kind, value, 0, false};
-	g_array_append_val(m->events, e);
-}
-
-const struct sim_event *metrics_find_event(const struct sim_metrics *m, const char *kind, uint64_t t_ns)
+const struct sim_event *metrics_find_event(const struct sim_metrics *m, const char *name, uint64_t t_ns)
 {
 	for (guint i = 0; i < m->events->len; i++) {
 		const struct sim_event *e = &g_array_index(m->events, struct sim_event, i);
-		if (e->t_ns >= t_ns && strcmp(e->kind, kind) == 0)
+		if (e->t_ns >= t_ns && strcmp(sim_event_name(e), name) == 0)
 			return e;
 	}
 	return NULL;

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lbcore/lb_types.h"
+#include "lbcore/lbcore.h"
 
 enum sim_drop_cause {
 	SIM_DROP_BLACKHOLE,  /* reached a node that is down */
@@ -43,14 +43,29 @@ struct sim_node_bin {
 	uint64_t flow_states; /* per-flow states held as owner (sampled likewise) */
 };
 
+/* Where an event's kind comes from: its code is a value of that table. */
+enum sim_event_source {
+	SIM_EV_FAILURE, /* enum lb_failure_kind: the scenario's failures */
+	SIM_EV_ROUTER,  /* enum lb_router_event */
+	SIM_EV_NODE,    /* enum lb_node_event */
+};
+
 struct sim_event {
 	uint64_t t_ns;
-	int node;         /* -1: the router */
-	const char *kind; /* static string: "fail", "detect", "advertise", ... */
-	int64_t value;    /* metric, peer id, ...; -1 when not applicable */
-	lb_nodeset set;   /* a node set (ECMP set, active set) */
+	int node;       /* -1: the router (or the whole cluster) */
+	uint8_t source; /* enum sim_event_source */
+	uint8_t code;
+	int64_t value;  /* metric, peer id, ...; -1 when not applicable */
+	lb_nodeset set; /* a node set (ECMP set, active set) */
 	bool has_set;
 };
+
+/* "fail", "detect", "route_installed", ... (events.csv's event column). */
+const char *sim_event_name(const struct sim_event *e);
+static inline bool sim_event_is(const struct sim_event *e, enum sim_event_source source, int code)
+{
+	return e->source == source && e->code == code;
+}
 
 /* One flow's record (flows.csv). */
 struct sim_flow_rec {
@@ -96,11 +111,9 @@ void metrics_sent(struct sim_metrics *m, uint64_t t_ns);
 void metrics_delivered(struct sim_metrics *m, uint64_t t_ns);
 void metrics_drop(struct sim_metrics *m, uint64_t t_ns, enum sim_drop_cause why);
 uint64_t metrics_lost(const struct sim_bin *b);
-void metrics_event(struct sim_metrics *m, uint64_t t_ns, int node, const char *kind, int64_t value);
-void metrics_event_set(struct sim_metrics *m, uint64_t t_ns, int node, const char *kind, int64_t value,
-		       lb_nodeset set);
-/* First event of this kind at or after t_ns,
- * or NULL. */
-const struct sim_event *metrics_find_event(const struct sim_metrics *m, const char *kind, uint64_t t_ns);
+void metrics_event_x(struct sim_metrics *m, uint64_t t_ns, int node, enum sim_event_source source, int code,
+		     int64_t value, bool has_set, lb_nodeset set);
+/* First event named `name` at or after t_ns, or NULL (for tests and tools). */
+const struct sim_event *metrics_find_event(const struct sim_metrics *m, const char *name, uint64_t t_ns);
 
 #endif

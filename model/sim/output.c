@@ -41,8 +41,9 @@ void output_summary_row(GString *out, const struct scenario *sc, const struct si
 	if (m->last_drop_after_fail_ns != LB_TIME_NEVER)
 		window = m->last_drop_after_fail_ns - m->t_fail_ns;
 	g_string_append_printf(out, "%s,%" PRIu32 ",%" PRIu64 ",%" PRIu32 ",%s,%s,%s,%s,",
-			       sc->name, s->replication, s->seed, sc->nodes, sc->failover, sc->owner_hash,
-			       sc->session_cache ? "on" : "off", sc->ecmp);
+			       sc->name, s->replication, s->seed, sc->nodes, sc->failover->name,
+			       lb_owner_kind_name(sc->owner_hash), sc->session_cache ? "on" : "off",
+			       lb_ecmp_kind_name(sc->ecmp));
 	g_string_append_printf(out, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, m->total.sent,
 			       m->total.delivered, s->in_flight, metrics_lost(&m->total));
 	append_drops(out, &m->total);
@@ -108,7 +109,7 @@ static GString *events_csv(const struct sim_metrics *m)
 		g_string_append_printf(out, "%s,", output_seconds(t, e->t_ns));
 		if (e->node >= 0)
 			g_string_append_printf(out, "%d", e->node);
-		g_string_append_printf(out, ",%s,", e->kind);
+		g_string_append_printf(out, ",%s,", sim_event_name(e));
 		if (e->value >= 0)
 			g_string_append_printf(out, "%" PRId64, e->value);
 		g_string_append_c(out, ',');

@@ -30,25 +30,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "world_internal.h"
-
-uint32_t data_flow_id(const uint8_t *pkt, size_t len)
-{
-	g_assert(len >= DATA_TRAILER_LEN);
-	return be32_get(pkt + len - DATA_TRAILER_LEN);
-}
-
-uint32_t data_seq(const uint8_t *pkt, size_t len)
-{
-	g_assert(len >= DATA_TRAILER_LEN);
-	return be32_get(pkt + len - DATA_TRAILER_LEN + 4);
-}
-
-struct sim_flow *world_flow(const struct world *w, uint32_t id)
-{
-	g_assert(id < w->n_flows);
-	return &w->flow_chunks[id / FLOW_CHUNK][id % FLOW_CHUNK];
-}
+#include "traffic.h"
 
 static double uniform(struct shim_rng *r)
 {
@@ -67,9 +49,9 @@ static uint64_t exp_ns(struct shim_rng *r, double mean_ns)
 	return ns_sat(-mean_ns * log(1.0 - uniform(r)));
 }
 
-static uint64_t flow_duration_ns(struct world *w)
+static uint64_t flow_duration_ns(struct traffic *w)
 {
-	const struct scenario *sc = w->sc;
+	const struct scenario *sc = w->net->sc;
 	double mean = (double)sc->flow_duration_mean_ns;
 	switch (sc->flow_duration_dist) {
 	case SCENARIO_DIST_FIXED:
@@ -85,26 +67,16 @@ static uint64_t flow_duration_ns(struct world *w)
 	g_assert_not_reached();
 }
 
-static struct sim_flow *flow_new(struct world *w)
+static struct sim_flow *flow_new(struct traffic *w)
 {
-	if (w->n_flows == (size_t)w->n_chunks * FLOW_CHUNK) {
-		if (w->n_chunks == w->cap_chunks) {
-			w->cap_chunks = w->cap_chunks ? 2 * w->cap_chunks : 16;
-			w->flow_chunks = g_renew(struct sim_flow *, w->flow_chunks, w->cap_chunks);
-		}
-		w->flow_chunks[w->n_chunks++] = g_new0(struct sim_flow, FLOW_CHUNK);
-	}
-	g_assert(w->n_flows < UINT32_MAX);
-	struct sim_flow *f = &w->flow_chunks[w->n_flows / FLOW_CHUNK][w->n_flows % FLOW_CHUNK];
-	f->id = (uint32_t)w->n_flows++;
-	f->w = w;
-	w->m.flows_total++;
+	struct sim_flow *f = flows_new(w->net->flows);
+	w->net->m->flows_total++;
 	return f;
 }
 
-static void flow_key(struct world *w, struct sim_flow *f)
+static void flow_key(struct traffic *w, struct sim_flow *f)
 {
-	const struct scenario *sc = w->sc;
+	const struct scenario *sc = w->net->sc;
 	struct lb_flow_key *k = &f->key;
 	memset(k, 0, sizeof *k);
 	k->family = (uint8_t)sc->ip_version;
@@ -133,7 +105,7 @@ static uint64_t send_interval_ns(const struct scenario *sc)
 	return iv ? iv : 1;
 }
 
-static void sendq_push(struct world *w, uint64_t due, uint32_t flow)
+static void sendq_push(struct traffic *w, uint64_t due, uint32_t flow)
 {
 	if (w->sendq_len == w->sendq_cap) {
 		/* grow (amortised; not per packet): unwrap into the new array */
@@ -155,7 +127,7 @@ static void sendq_push(struct world *w, uint64_t due, uint32_t flow)
 static void sendq_fire(void *user);
 
 /* Keep one pending event, at the head's due time. */
-static void sendq_arm(struct world *w)
+static void sendq_arm(struct traffic *w)
 {
 	if (w->sendq_len == 0)
 		return;
@@ -163,28 +135,28 @@ static void sendq_arm(struct world *w)
 	if (w->ev_send && w->ev_send_due == due)
 		return;
 	if (w->ev_send)
-		shim_cancel(w->sim, w->ev_send);
-	uint64_t now = world_now(w);
+		shim_cancel(w->net->sim, w->ev_send);
+	uint64_t now = net_now(w->net);
 	w->ev_send_due = due;
-	w->ev_send = shim_schedule(w->sim, due > now ? due - now : 0, sendq_fire, w);
+	w->ev_send = shim_schedule(w->net->sim, due > now ? due - now : 0, sendq_fire, w);
 }
 
-static struct sim_flow *flow_start(struct world *w, uint64_t first_ns, uint64_t duration_ns)
+static struct sim_flow *flow_start(struct traffic *w, uint64_t first_ns, uint64_t duration_ns)
 {
 	struct sim_flow *f = flow_new(w);
 	flow_key(w, f);
-	f->client = (uint16_t)(f->id % w->sc->clients);
-	f->interval_ns = send_interval_ns(w->sc);
+	f->client = (uint16_t)(f->id % w->net->sc->clients);
+	f->interval_ns = send_interval_ns(w->net->sc);
 	f->rec.start_ns = first_ns;
 	f->rec.end_ns = first_ns + duration_ns;
-	if (f->rec.end_ns > w->sc->duration_ns || f->rec.end_ns < first_ns)
-		f->rec.end_ns = w->sc->duration_ns;
+	if (f->rec.end_ns > w->net->sc->duration_ns || f->rec.end_ns < first_ns)
+		f->rec.end_ns = w->net->sc->duration_ns;
 	f->rec.last_rx_ns = LB_TIME_NEVER;
 	return f;
 }
 
 /* Sends f's next packet now; true when the flow sends again later. */
-static bool flow_send_one(struct world *w, struct sim_flow *f, uint64_t now)
+static bool flow_send_one(struct traffic *w, struct sim_flow *f, uint64_t now)
 {
 	if (f->stopped)
 		return false;
@@ -199,8 +171,8 @@ static bool flow_send_one(struct world *w, struct sim_flow *f, uint64_t now)
 	be32_put(t + 12, (uint32_t)now);
 	f->seq++;
 	f->rec.sent++;
-	metrics_sent(&w->m, now);
-	world_send_data(w, w->client_dev[f->client], 0, pkt, (size_t)hl + DATA_TRAILER_LEN);
+	metrics_sent(w->net->m, now);
+	net_send_data(w->net, w->client_dev[f->client], 0, pkt, (size_t)hl + DATA_TRAILER_LEN);
 	if (now + f->interval_ns < f->rec.end_ns && !f->stopped)
 		return true;
 	f->stopped = true;
@@ -209,14 +181,14 @@ static bool flow_send_one(struct world *w, struct sim_flow *f, uint64_t now)
 
 static void sendq_fire(void *user)
 {
-	struct world *w = user;
-	uint64_t now = world_now(w);
+	struct traffic *w = user;
+	uint64_t now = net_now(w->net);
 	w->ev_send = 0;
 	while (w->sendq_len > 0 && w->sendq[w->sendq_head].due <= now) {
 		struct send_slot sl = w->sendq[w->sendq_head];
 		w->sendq_head = (w->sendq_head + 1) % w->sendq_cap;
 		w->sendq_len--;
-		struct sim_flow *f = world_flow(w, sl.flow);
+		struct sim_flow *f = flows_at(w->net->flows, sl.flow);
 		if (flow_send_one(w, f, now))
 			sendq_push(w, now + f->interval_ns, f->id);
 	}
@@ -225,16 +197,16 @@ static void sendq_fire(void *user)
 
 static void flow_arrival(void *user)
 {
-	struct world *w = user;
-	uint64_t now = world_now(w);
+	struct traffic *w = user;
+	uint64_t now = net_now(w->net);
 	struct sim_flow *f = flow_start(w, now, flow_duration_ns(w));
 	if (flow_send_one(w, f, now)) {
 		sendq_push(w, now + f->interval_ns, f->id);
 		sendq_arm(w);
 	}
-	uint64_t gap = exp_ns(w->rng_flow, 1e9 / w->sc->flow_arrival_rate);
-	if (now + gap < w->sc->duration_ns)
-		shim_schedule(w->sim, gap, flow_arrival, w);
+	uint64_t gap = exp_ns(w->rng_flow, 1e9 / w->net->sc->flow_arrival_rate);
+	if (now + gap < w->net->sc->duration_ns)
+		shim_schedule(w->net->sim, gap, flow_arrival, w);
 }
 
 static int slot_cmp(const void *a, const void *b)
@@ -245,9 +217,9 @@ static int slot_cmp(const void *a, const void *b)
 	return x->flow < y->flow ? -1 : x->flow > y->flow;
 }
 
-void traffic_start(struct world *w)
+void traffic_start(struct traffic *w)
 {
-	const struct scenario *sc = w->sc;
+	const struct scenario *sc = w->net->sc;
 	double interval = (double)send_interval_ns(sc);
 	struct send_slot *first = g_new(struct send_slot, sc->initial_flows ? sc->initial_flows : 1);
 	for (uint32_t i = 0; i < sc->initial_flows; i++) {
@@ -263,28 +235,14 @@ void traffic_start(struct world *w)
 	if (sc->flow_arrival_rate > 0) {
 		uint64_t gap = exp_ns(w->rng_flow, 1e9 / sc->flow_arrival_rate);
 		if (gap < sc->duration_ns)
-			shim_schedule(w->sim, gap, flow_arrival, w);
+			shim_schedule(w->net->sim, gap, flow_arrival, w);
 	}
 }
 
-void traffic_flow_broken(struct world *w, uint32_t flow_id)
+void traffic_server_rx(struct traffic *w, const uint8_t *pkt, size_t len, uint64_t now)
 {
-	struct sim_flow *f = world_flow(w, flow_id);
-	if (!f->rec.broken) {
-		f->rec.broken = true;
-		w->m.flows_broken++;
-	}
-	if (!f->stopped) {
-		f->stopped = true;
-		f->rec.end_ns = world_now(w);
-	}
-}
-
-void traffic_server_rx(struct world *w, unsigned node, const uint8_t *pkt, size_t len, uint64_t now)
-{
-	(void)node;
-	struct sim_flow *f = world_flow(w, data_flow_id(pkt, len));
-	uint32_t seq = data_seq(pkt, len);
+	struct sim_flow *f = flows_at(w->net->flows, wire_flow_id(pkt, len));
+	uint32_t seq = wire_seq(pkt, len);
 	struct sim_flow_rec *r = &f->rec;
 	r->received++;
 	if (r->last_rx_ns != LB_TIME_NEVER && now - r->last_rx_ns > r->longest_gap_ns)
@@ -294,5 +252,11 @@ void traffic_server_rx(struct world *w, unsigned node, const uint8_t *pkt, size_
 		r->out_of_order++;
 	else
 		r->next_seq = seq + 1;
-	metrics_delivered(&w->m, now);
+	metrics_delivered(w->net->m, now);
+}
+
+void traffic_free(struct traffic *w)
+{
+	g_free(w->sendq);
+	w->sendq = NULL;
 }

@@ -65,15 +65,15 @@ static void check_reference(const struct scenario *sc)
 	CU_ASSERT_EQUAL(sc->restore_wait_ns, UINT64_C(40000000000));
 	CU_ASSERT_EQUAL(sc->heartbeat_interval_ns, UINT64_C(100000000));
 	CU_ASSERT_EQUAL(sc->heartbeat_misses, 3);
-	CU_ASSERT_STRING_EQUAL(sc->owner_hash, "modulo");
+	CU_ASSERT_EQUAL(sc->owner_hash, LB_OWNER_MODULO);
 	CU_ASSERT_EQUAL(sc->maglev_table_size, 65537);
 	CU_ASSERT_TRUE(sc->session_cache);
 	CU_ASSERT_EQUAL(sc->session_capacity, 1000000);
 	CU_ASSERT_EQUAL(sc->session_idle_timeout_ns, UINT64_C(120000000000));
-	CU_ASSERT_STRING_EQUAL(sc->flow_hash, "crc32c");
+	CU_ASSERT_EQUAL(sc->flow_hash, LB_HASH_CRC32C);
 	CU_ASSERT_EQUAL(sc->flow_hash_seed, 0x5eed);
-	CU_ASSERT_STRING_EQUAL(sc->ecmp, "hash-threshold");
-	CU_ASSERT_STRING_EQUAL(sc->ecmp_hash, "toeplitz");
+	CU_ASSERT_EQUAL(sc->ecmp, LB_ECMP_HASH_THRESHOLD);
+	CU_ASSERT_EQUAL(sc->ecmp_hash, LB_HASH_TOEPLITZ);
 	CU_ASSERT_EQUAL(sc->ecmp_hash_seed, 1);
 	CU_ASSERT_EQUAL(sc->resilient_buckets, 128);
 	CU_ASSERT_EQUAL(sc->resilient_idle_timer_ns, UINT64_C(1000000000));
@@ -81,7 +81,7 @@ static void check_reference(const struct scenario *sc)
 	CU_ASSERT_EQUAL(sc->hold_time_ns, UINT64_C(40000000000));
 	CU_ASSERT_EQUAL(sc->processing_delay_ns, UINT64_C(1000000));
 	CU_ASSERT_EQUAL(sc->fib_install_delay_ns, UINT64_C(50000000));
-	CU_ASSERT_STRING_EQUAL(sc->failover, "readvertise");
+	CU_ASSERT_PTR_EQUAL(sc->failover, &lb_strategy_readvertise);
 	CU_ASSERT_EQUAL(sc->bfd_interval_ns, UINT64_C(50000000));
 	CU_ASSERT_EQUAL(sc->bfd_multiplier, 3);
 	CU_ASSERT_EQUAL(sc->uplink_rate_bps, UINT64_C(10000000000));
@@ -105,7 +105,7 @@ static void check_reference(const struct scenario *sc)
 	CU_ASSERT_EQUAL(sc->packet_size, 1000);
 	CU_ASSERT_EQUAL_FATAL(sc->n_failures, 1);
 	CU_ASSERT_EQUAL(sc->failures[0].at_ns, UINT64_C(4000000000));
-	CU_ASSERT_EQUAL(sc->failures[0].kind, SCENARIO_FAIL_CRASH);
+	CU_ASSERT_EQUAL(sc->failures[0].kind, LB_FAIL_CRASH);
 	CU_ASSERT_EQUAL(sc->failures[0].node, 2);
 	CU_ASSERT_STRING_EQUAL(sc->output_dir, "results/reference");
 	CU_ASSERT_FALSE(sc->flows);
@@ -179,7 +179,7 @@ static void test_ipv6_scenario(void)
 	CU_ASSERT_EQUAL(memcmp(sc->vip, vip, 16), 0);
 	CU_ASSERT_EQUAL(sc->ip_version, 6);
 	CU_ASSERT_EQUAL(sc->protocol, 17);
-	CU_ASSERT_STRING_EQUAL(sc->flow_hash, "toeplitz");
+	CU_ASSERT_EQUAL(sc->flow_hash, LB_HASH_TOEPLITZ);
 	scenario_free(sc);
 }
 
@@ -218,7 +218,7 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(sc->flow_duration_dist, SCENARIO_DIST_EXP);
 	CU_ASSERT_EQUAL(sc->flow_duration_mean_ns, UINT64_C(5000000000));
 	CU_ASSERT_EQUAL(sc->vip_family, 4);
-	CU_ASSERT_STRING_EQUAL(sc->failover, "readvertise");
+	CU_ASSERT_PTR_EQUAL(sc->failover, &lb_strategy_readvertise);
 	scenario_free(sc);
 }
 
@@ -250,16 +250,16 @@ static void test_full_syntax(void)
 	CU_ASSERT_TRUE(sc->pcap);
 	/* sorted by time, equal times in K order: 3 (0.25s), then 1, 2, 12 (1s) */
 	CU_ASSERT_EQUAL_FATAL(sc->n_failures, 4);
-	CU_ASSERT_EQUAL(sc->failures[0].kind, SCENARIO_FAIL_LOSSY);
+	CU_ASSERT_EQUAL(sc->failures[0].kind, LB_FAIL_LOSSY);
 	CU_ASSERT_EQUAL(sc->failures[0].at_ns, 250000000);
 	CU_ASSERT_EQUAL(sc->failures[0].node, 1);
 	CU_ASSERT_DOUBLE_EQUAL(sc->failures[0].loss, 0.01, 0.0);
-	CU_ASSERT_EQUAL(sc->failures[1].kind, SCENARIO_FAIL_CRASH);
+	CU_ASSERT_EQUAL(sc->failures[1].kind, LB_FAIL_CRASH);
 	CU_ASSERT_EQUAL(sc->failures[1].node, 7);
-	CU_ASSERT_EQUAL(sc->failures[2].kind, SCENARIO_FAIL_PARTITION);
+	CU_ASSERT_EQUAL(sc->failures[2].kind, LB_FAIL_PARTITION);
 	CU_ASSERT_EQUAL(sc->failures[2].node, -1);
 	CU_ASSERT_EQUAL(sc->failures[2].partition_nodes, (1u << 0) | (1u << 3) | (1u << 5));
-	CU_ASSERT_EQUAL(sc->failures[3].kind, SCENARIO_FAIL_RECOVER);
+	CU_ASSERT_EQUAL(sc->failures[3].kind, LB_FAIL_RECOVER);
 	CU_ASSERT_EQUAL(sc->failures[3].at_ns, 1000000000);
 	/* sweep in file order, blanks trimmed, empty items dropped */
 	CU_ASSERT_EQUAL_FATAL(sc->n_sweep, 2);
@@ -301,11 +301,11 @@ static void test_overrides(void)
 	struct scenario *sc = load_ok(DATA("reference.ini"), over);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
 	CU_ASSERT_EQUAL(sc->hold_time_ns, UINT64_C(3000000000));
-	CU_ASSERT_STRING_EQUAL(sc->owner_hash, "maglev");
+	CU_ASSERT_EQUAL(sc->owner_hash, LB_OWNER_MAGLEV);
 	CU_ASSERT_EQUAL_FATAL(sc->n_failures, 2);
 	CU_ASSERT_EQUAL(sc->failures[0].at_ns, UINT64_C(1000000000));
-	CU_ASSERT_EQUAL(sc->failures[0].kind, SCENARIO_FAIL_CRASH);
-	CU_ASSERT_EQUAL(sc->failures[1].kind, SCENARIO_FAIL_RECOVER);
+	CU_ASSERT_EQUAL(sc->failures[0].kind, LB_FAIL_CRASH);
+	CU_ASSERT_EQUAL(sc->failures[1].kind, LB_FAIL_RECOVER);
 	CU_ASSERT_EQUAL(sc->failures[1].at_ns, UINT64_C(2000000000));
 	scenario_free(sc);
 }
@@ -501,9 +501,9 @@ static void test_err_values(void)
 		 "[traffic] flow_arrival_rate = \"1e-9\": must be 0 (no arrivals) or in 1e-6..1e9 flows/s"},
 		{"scenario", "name = a,b", "[scenario] name = \"a,b\": must not contain '/', ',', '\"' or '\\' (it names the output directory and is a CSV field)"},
 		{"cluster", "maglev_table_size = 61",
-		 "[cluster] maglev_table_size = \"61\": must be at least 64 (one entry per possible node id; 65537 is the usual size)"},
-		{"cluster", "maglev_table_size = 10000079",
-		 "[cluster] maglev_table_size = \"10000079\": must be in 2..10000019"},
+		 "[cluster] maglev_table_size = \"61\": must be in 64..16777213"},
+		{"cluster", "maglev_table_size = 16777216",
+		 "[cluster] maglev_table_size = \"16777216\": must be in 64..16777213"},
 		{"cluster", "vip = 300.1.2.3", "[cluster] vip = \"300.1.2.3\": not an IPv4 or IPv6 address"},
 		{"cluster", "session_cache = maybe", "[cluster] session_cache = \"maybe\": not one of on | off"},
 		{"cluster", "flow_hash = md5", "[cluster] flow_hash = \"md5\": not one of crc32c | toeplitz | fast"},
@@ -537,7 +537,7 @@ static void test_err_values(void)
 	scenario_free(sc);
 	const char *const res[] = {"router.ecmp=resilient", NULL};
 	expect_err(path, res, SCENARIO_ERROR_VALUE, NULL,
-		   "[router] resilient_buckets = \"0\": must be in 1..65536 with router.ecmp = resilient");
+		   "[router] resilient_buckets = \"0\": must be in 1..1048576 with router.ecmp = resilient");
 	g_unlink(path);
 	g_rmdir(dir);
 }
@@ -616,7 +616,7 @@ static void test_json(void)
 	CU_ASSERT_STRING_EQUAL(a, b);
 	static const char *const want[] = {
 		"\"scenario\": {\n    \"name\": \"reference\",\n    \"duration_ns\": 12000000000,",
-		"\"hold_time_ns\": 40000000000,", "\"uplink_rate_bps\": 10000000000,", "\"flow_hash_seed\": 24301\n  },",
+		"\"hold_time_ns\": 40000000000,", "\"uplink_rate_bps\": 10000000000,", "\"flow_hash_seed\": 24301,",
 		"\"vip\": \"203.0.113.10\",", "\"session_cache\": true,",
 		"\"flow_duration\": {\"dist\": \"exp\", \"mean_ns\": 5000000000, \"shape\": 0},",
 		"\"failures\": [\n    {\"at_ns\": 4000000000, \"kind\": \"crash\", \"node\": 2, \"loss\": 0, \"nodes\": []}\n  ],",

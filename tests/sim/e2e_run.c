@@ -124,7 +124,7 @@ uint64_t e2e_event_time(const struct run *r, const char *kind, int node, uint64_
 {
 	for (guint i = 0; i < r->events->len; i++) {
 		const struct sim_event *e = &g_array_index(r->events, struct sim_event, i);
-		if (e->t_ns >= t && strcmp(e->kind, kind) == 0 && (node < 0 || e->node == node))
+		if (e->t_ns >= t && strcmp(sim_event_name(e), kind) == 0 && (node < 0 || e->node == node))
 			return e->t_ns;
 	}
 	return LB_TIME_NEVER;
@@ -135,7 +135,7 @@ unsigned e2e_event_count(const struct run *r, const char *kind, int node, int64_
 	unsigned n = 0;
 	for (guint i = 0; i < r->events->len; i++) {
 		const struct sim_event *e = &g_array_index(r->events, struct sim_event, i);
-		if (strcmp(e->kind, kind) == 0 && (node < 0 || e->node == node) && (value < 0 || e->value == value))
+		if (strcmp(sim_event_name(e), kind) == 0 && (node < 0 || e->node == node) && (value < 0 || e->value == value))
 			n++;
 	}
 	return n;

@@ -95,7 +95,7 @@ static void test_backplane_down(void)
 	bool node0_alone = false;
 	for (guint i = 0; i < r.events->len; i++) {
 		const struct sim_event *e = &g_array_index(r.events, struct sim_event, i);
-		if (strcmp(e->kind, "route_installed") == 0 && e->set == 0x1)
+		if (strcmp(sim_event_name(e), "route_installed") == 0 && e->set == 0x1)
 			node0_alone = true;
 	}
 	CU_ASSERT(node0_alone);
@@ -105,9 +105,9 @@ static void test_backplane_down(void)
 	lb_nodeset fib = 0;
 	for (guint i = 0; i < r.events->len; i++) {
 		const struct sim_event *e = &g_array_index(r.events, struct sim_event, i);
-		if (e->node == 0 && strcmp(e->kind, "advertise") == 0)
+		if (e->node == 0 && strcmp(sim_event_name(e), "advertise") == 0)
 			node0_last = e->value;
-		if (strcmp(e->kind, "route_installed") == 0) {
+		if (strcmp(sim_event_name(e), "route_installed") == 0) {
 			fib = e->set;
 			fib_metric = e->value;
 		}
@@ -162,7 +162,7 @@ static void test_first_survivor_spike(void)
 	uint64_t t1 = LB_TIME_NEVER, t2 = LB_TIME_NEVER;
 	for (guint i = 0; i < r.events->len; i++) {
 		const struct sim_event *e = &g_array_index(r.events, struct sim_event, i);
-		if (strcmp(e->kind, "route_installed") != 0)
+		if (strcmp(sim_event_name(e), "route_installed") != 0)
 			continue;
 		if (t1 == LB_TIME_NEVER && e->value == reduced && lb_nodeset_count(e->set) == 1)
 			t1 = e->t_ns;

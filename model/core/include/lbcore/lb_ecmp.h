@@ -35,17 +35,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lb_kind.h"
 #include "lb_types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-enum lb_ecmp_kind {
-	LB_ECMP_MODULO,
-	LB_ECMP_HASH_THRESHOLD,
-	LB_ECMP_RESILIENT,
-};
+#define LB_ECMP_KINDS(X)                                                                      \
+	X(LB_ECMP_MODULO, "modulo", "next hop hash mod N")                                      \
+	X(LB_ECMP_HASH_THRESHOLD, "hash-threshold", "RFC 2992 hash-threshold regions")            \
+	X(LB_ECMP_RESILIENT, "resilient", "Linux-style resilient next-hop buckets")
+enum lb_ecmp_kind { LB_ECMP_KINDS(LB_KIND_ENUM) };
+#define LB_ECMP_KIND_COUNT (0 LB_ECMP_KINDS(LB_KIND_ONE))
+extern const struct lb_kind_table lb_ecmp_kind_table;
 
 /* Largest resilient bucket table lb_ecmp_create() accepts. */
 #define LB_ECMP_MAX_BUCKETS (UINT32_C(1) << 20)

@@ -24,13 +24,20 @@
 #include <stdint.h>
 
 #include "lb_flow.h"
+#include "lb_kind.h"
 #include "lb_types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-enum lb_hash_kind { LB_HASH_CRC32C, LB_HASH_TOEPLITZ, LB_HASH_FAST };
+#define LB_HASH_KINDS(X)                                                                           \
+	X(LB_HASH_CRC32C, "crc32c", "CRC32C (Castagnoli), as NICs and DPDK compute it")              \
+	X(LB_HASH_TOEPLITZ, "toeplitz", "Toeplitz (Microsoft RSS), as NICs and routers compute it") \
+	X(LB_HASH_FAST, "fast", "a 64-bit multiply-xorshift hash, for simulations")
+enum lb_hash_kind { LB_HASH_KINDS(LB_KIND_ENUM) };
+#define LB_HASH_KIND_COUNT (0 LB_HASH_KINDS(LB_KIND_ONE))
+extern const struct lb_kind_table lb_hash_kind_table;
 
 #define LB_TOEPLITZ_KEY_LEN 40
 #define LB_TOEPLITZ_MAX_INPUT 36 /* IPv6 addresses + ports */

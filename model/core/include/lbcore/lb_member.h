@@ -53,7 +53,11 @@ struct lb_member_stats {
 
 struct lb_member;
 
-/* NULL on bad params (interval 0, misses 0, self not in peers, self > 63). */
+/* 0 when p is acceptable, -EINVAL otherwise: interval 0, misses 0, the
+ * timeout interval x misses beyond 2^64 - 1 ns, self > 63 or not in peers. */
+int lb_member_check(const struct lb_member_params *p);
+
+/* NULL when lb_member_check() rejects p, or out of memory. */
 struct lb_member *lb_member_create(const struct lb_member_params *p);
 void lb_member_free(struct lb_member *m);
 

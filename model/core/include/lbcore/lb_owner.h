@@ -18,17 +18,26 @@
 #ifndef LBCORE_LB_OWNER_H
 #define LBCORE_LB_OWNER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "lb_kind.h"
 #include "lb_types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-enum lb_owner_kind { LB_OWNER_MODULO, LB_OWNER_RENDEZVOUS, LB_OWNER_MAGLEV };
+#define LB_OWNER_KINDS(X)                                                                    \
+	X(LB_OWNER_MODULO, "modulo", "the (hash mod N)-th active node, as the steering patent implies") \
+	X(LB_OWNER_RENDEZVOUS, "rendezvous", "highest random weight (Thaler and Ravishankar)")        \
+	X(LB_OWNER_MAGLEV, "maglev", "Maglev lookup table (Eisenbud et al., NSDI 2016)")
+enum lb_owner_kind { LB_OWNER_KINDS(LB_KIND_ENUM) };
+#define LB_OWNER_KIND_COUNT (0 LB_OWNER_KINDS(LB_KIND_ONE))
+extern const struct lb_kind_table lb_owner_kind_table;
 
 #define LB_MAGLEV_DEFAULT_M 65537u
+#define LB_MAGLEV_MIN_M LB_MAX_NODES /* one entry per possible node id at least */
 #define LB_MAGLEV_MAX_M 16777213u /* a prime below 2^24 */
 
 struct lb_owner_params {
@@ -39,8 +48,11 @@ struct lb_owner_params {
 
 struct lb_owner;
 
-/* NULL on bad parameters (unknown kind, M not prime or out of range) or
- * when out of memory. */
+/* true when m is prime (trial division; m <= LB_MAGLEV_MAX_M is fast). */
+bool lb_owner_is_prime(uint32_t m);
+
+/* NULL on bad parameters (unknown kind, M not prime or out of
+ * LB_MAGLEV_MIN_M..LB_MAGLEV_MAX_M) or when out of memory. */
 struct lb_owner *lb_owner_create(const struct lb_owner_params *p);
 void lb_owner_free(struct lb_owner *o);
 /* Rebuilds for a new active set (may be empty).  Returns 0. */

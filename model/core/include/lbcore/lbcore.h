@@ -12,4 +12,11 @@
 #include "lb_route.h"
 #include "lb_member.h"
 #include "lb_agent.h"
+#include "lb_kind.h"
+#include "lb_timer.h"
+#include "lb_failure.h"
+#include "lb_strategy.h"
+#include "lb_router.h"
+#include "lb_node.h"
+#include "lb_timerq.h"
 #endif

@@ -1,0 +1,76 @@
+/* scenario_core.c - a scenario as the parameters of the core's router and
+ * node state machines, and of its closed forms: the one mapping every
+ * program (simulator, `lbsim where`, the testbed's node daemon) uses. */
+#include "scenario_internal.h"
+
+struct lb_router_params scenario_router_params(const struct scenario *sc)
+{
+	return (struct lb_router_params){
+		.profile = sc->profile,
+		.neighbours = lb_nodeset_first(sc->nodes),
+		.initial_metric = sc->base_metric,
+		.hash = sc->ecmp_hash,
+		.hash_seed = sc->ecmp_hash_seed,
+		.ecmp = {.kind = sc->ecmp, .buckets = sc->resilient_buckets,
+			 .idle_timer_ns = sc->resilient_idle_timer_ns},
+		.hold_time_ns = sc->hold_time_ns,
+		.processing_delay_ns = sc->processing_delay_ns,
+		.fib_install_delay_ns = sc->fib_install_delay_ns,
+		.peer_clear_hold_ns = sc->peer_clear_hold_ns,
+		.update_queue_hold_ns = sc->update_queue_hold_ns,
+		.rib_queue_hold_ns = sc->rib_queue_hold_ns,
+		.strategy = sc->failover,
+		.session_interval_ns = sc->bfd_interval_ns,
+		.session_multiplier = sc->bfd_multiplier,
+	};
+}
+
+struct lb_node_params scenario_node_params(const struct scenario *sc)
+{
+	struct lb_session_params sp = {.capacity = sc->session_capacity,
+				       .idle_timeout_ns = sc->session_idle_timeout_ns,
+				       .ipv6 = sc->ip_version == 6};
+	return (struct lb_node_params){
+		.peers = lb_nodeset_first(sc->nodes),
+		.heartbeat_interval_ns = sc->heartbeat_interval_ns,
+		.heartbeat_misses = sc->heartbeat_misses,
+		.base_metric = sc->base_metric,
+		.metric_reduction = sc->metric_reduction,
+		.restore_wait_ns = sc->restore_wait_ns,
+		.refresh_ns = sc->refresh_interval_ns,
+		.owner = {.kind = sc->owner_hash, .maglev_table_size = sc->maglev_table_size, .seed = sc->flow_hash_seed},
+		.steering = sc->steering,
+		.session_cache = sc->session_cache,
+		.cache = sp,
+		.table = sp,
+		.profile = sc->profile,
+		.advertise_delay_ns = sc->advertise_delay_ns,
+		.update_queue_hold_ns = sc->advertise_queue_hold_ns,
+		.strategy = sc->failover,
+		.session_interval_ns = sc->bfd_interval_ns,
+	};
+}
+
+static double s_of(uint64_t ns)
+{
+	return (double)ns / 1e9;
+}
+
+struct lb_expect_in scenario_expect_in(const struct scenario *sc)
+{
+	struct lb_router_params rp = scenario_router_params(sc);
+	struct lb_node_params np = scenario_node_params(sc);
+	return (struct lb_expect_in){
+		.nodes = sc->nodes,
+		.hold_time = s_of(sc->hold_time_ns),
+		.refresh_interval = s_of(sc->refresh_interval_ns),
+		.session_interval = s_of(sc->bfd_interval_ns),
+		.session_multiplier = sc->bfd_multiplier,
+		.heartbeat_interval = s_of(sc->heartbeat_interval_ns),
+		.heartbeat_misses = sc->heartbeat_misses,
+		.uplink_delay = s_of(sc->uplink_delay_ns),
+		.path_update = s_of(lb_router_path_delay_ns(&rp, LB_TRIGGER_UPDATE)),
+		.path_session_down = s_of(lb_router_path_delay_ns(&rp, LB_TRIGGER_EXPIRY)),
+		.node_advertise = s_of(lb_node_advertise_delay_ns(&np)),
+	};
+}

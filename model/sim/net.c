@@ -1,0 +1,69 @@
+/* net.c - see net.h. */
+#include "net.h"
+
+void net_add_dev(struct net *n, uint32_t dev, enum dev_role role, unsigned node)
+{
+	if (dev >= n->devs->len)
+		g_array_set_size(n->devs, dev + 1);
+	struct dev_info *d = &g_array_index(n->devs, struct dev_info, dev);
+	d->role = (uint8_t)role;
+	d->node = (uint8_t)node;
+}
+
+const struct dev_info *net_dev(const struct net *n, uint32_t dev)
+{
+	g_assert(dev < n->devs->len);
+	return &g_array_index(n->devs, struct dev_info, dev);
+}
+
+/* true when a backplane packet from dev to dst_dev crosses the partition */
+static bool cut_off(const struct net *n, uint32_t dev, uint32_t dst_dev)
+{
+	const struct dev_info *d = net_dev(n, dev);
+	if (d->role != ROLE_NODE_BACKPLANE)
+		return false;
+	unsigned a = d->node, b = net_dev(n, dst_dev)->node;
+	return lb_nodeset_has(n->partition_side, a) != lb_nodeset_has(n->partition_side, b);
+}
+
+void net_send_data(struct net *n, uint32_t dev, uint32_t dst_dev, const uint8_t *pkt, size_t len)
+{
+	if (n->partitioned && cut_off(n, dev, dst_dev)) {
+		net_drop_data(n, pkt, len, SIM_DROP_LINK);
+		return;
+	}
+	n->data_in_net++;
+	shim_send(n->sim, dev, dst_dev, pkt, len, n->sc->packet_size);
+}
+
+void net_send_msg(struct net *n, uint32_t dev, uint32_t dst_dev, enum msg_type type, unsigned node, uint32_t value)
+{
+	uint8_t msg[MSG_LEN] = {(uint8_t)type, (uint8_t)node};
+	be32_put(msg + 2, value);
+	n->ctrl_sent++;
+	if (n->partitioned && cut_off(n, dev, dst_dev)) {
+		n->ctrl_dropped++;
+		return;
+	}
+	n->ctrl_in_net++;
+	shim_send(n->sim, dev, dst_dev, msg, sizeof msg, MSG_WIRE_LEN);
+}
+
+void net_drop_data(struct net *n, const uint8_t *pkt, size_t len, enum sim_drop_cause why)
+{
+	metrics_drop(n->m, net_now(n), why);
+	flows_at(n->flows, wire_flow_id(pkt, len))->rec.disrupted = true;
+}
+
+void net_flow_broken(struct net *n, uint32_t flow_id)
+{
+	struct sim_flow *f = flows_at(n->flows, flow_id);
+	if (!f->rec.broken) {
+		f->rec.broken = true;
+		n->m->flows_broken++;
+	}
+	if (!f->stopped) {
+		f->stopped = true;
+		f->rec.end_ns = net_now(n);
+	}
+}
