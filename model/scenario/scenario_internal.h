@@ -72,4 +72,26 @@ void scenario_append_double(GString *g, double v);
 void scenario_append_nodes(GString *g, uint64_t mask, const char *sep);
 uint64_t scenario_load_uint(const void *p, size_t size);
 
+/* Loading (scenario_load.c) ------------------------------------------- */
+
+struct scenario_ctx {
+	const char *path;
+	GKeyFile *kf;
+	GHashTable *set_keys;   /* "group\nkey" set by an override */
+	GHashTable *set_groups; /* groups that exist only through overrides */
+	struct scenario *sc;
+	GPtrArray *warnings;
+};
+
+/* The file an error about group/key names: "--set" when an override set it. */
+const char *scenario_origin(const struct scenario_ctx *c, const char *group, const char *key);
+void G_GNUC_PRINTF(6, 7) scenario_value_error(GError **err, const char *file, const char *group, const char *key,
+					      const char *value, const char *fmt, ...);
+/* The value as written (trimmed), or NULL when the key is absent. */
+gchar *scenario_raw_value(const struct scenario_ctx *c, const char *group, const char *key);
+/* The value for an error message about a key: as written, else the default. */
+gchar *scenario_shown_value(const struct scenario_ctx *c, const struct keydef *kd);
+/* scenario_failures.c */
+bool scenario_parse_failures(struct scenario_ctx *c, GError **err);
+
 #endif

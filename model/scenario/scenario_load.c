@@ -31,14 +31,6 @@
 
 G_DEFINE_QUARK(scenario-error-quark, scenario_error)
 
-struct ctx {
-	const char *path;
-	GKeyFile *kf;
-	GHashTable *set_keys;   /* "group\nkey" set by an override */
-	GHashTable *set_groups; /* groups that exist only through overrides */
-	struct scenario *sc;
-	GPtrArray *warnings;
-};
 
 static gchar *pair_id(const char *group, const char *key)
 {
@@ -46,7 +38,7 @@ static gchar *pair_id(const char *group, const char *key)
 }
 
 /* The file an error about group/key names: "--set" when an override set it. */
-static const char *origin(const struct ctx *c, const char *group, const char *key)
+const char *scenario_origin(const struct scenario_ctx *c, const char *group, const char *key)
 {
 	if (key) {
 		g_autofree gchar *id = pair_id(group, key);
@@ -58,7 +50,7 @@ static const char *origin(const struct ctx *c, const char *group, const char *ke
 	return c->path;
 }
 
-static void G_GNUC_PRINTF(6, 7) value_error(GError **err, const char *file, const char *group, const char *key,
+void scenario_value_error(GError **err, const char *file, const char *group, const char *key,
 					    const char *value, const char *fmt, ...)
 {
 	va_list ap;
@@ -70,20 +62,20 @@ static void G_GNUC_PRINTF(6, 7) value_error(GError **err, const char *file, cons
 }
 
 /* The value as written (trimmed), or NULL when the key is absent. */
-static gchar *raw_value(const struct ctx *c, const char *group, const char *key)
+gchar *scenario_raw_value(const struct scenario_ctx *c, const char *group, const char *key)
 {
 	gchar *v = g_key_file_get_value(c->kf, group, key, NULL);
 	return v ? g_strstrip(v) : NULL;
 }
 
 /* The value for an error message about a key: as written, else the default. */
-static gchar *shown_value(const struct ctx *c, const struct keydef *kd)
+gchar *scenario_shown_value(const struct scenario_ctx *c, const struct keydef *kd)
 {
-	gchar *v = raw_value(c, kd->group, kd->key);
+	gchar *v = scenario_raw_value(c, kd->group, kd->key);
 	return v ? v : scenario_value_text(kd, c->sc);
 }
 
-static bool check_names(struct ctx *c, GError **err)
+static bool check_names(struct scenario_ctx *c, GError **err)
 {
 	gsize ng = 0;
 	g_auto(GStrv) groups = g_key_file_get_groups(c->kf, &ng);
@@ -91,7 +83,7 @@ static bool check_names(struct ctx *c, GError **err)
 		const char *g = groups[i];
 		if (!scenario_group_known(g)) {
 			g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_UNKNOWN, "%s: [%s]: unknown group",
-				    origin(c, g, NULL), g);
+				    scenario_origin(c, g, NULL), g);
 			return false;
 		}
 		if (strcmp(g, "sweep") == 0)
@@ -101,7 +93,7 @@ static bool check_names(struct ctx *c, GError **err)
 		for (gsize j = 0; j < nk; j++) {
 			if (!scenario_key_known(g, ks[j])) {
 				g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_UNKNOWN, "%s: [%s] %s: unknown key",
-					    origin(c, g, ks[j]), g, ks[j]);
+					    scenario_origin(c, g, ks[j]), g, ks[j]);
 				return false;
 			}
 		}
@@ -111,9 +103,9 @@ static bool check_names(struct ctx *c, GError **err)
 
 /* The router profile the file (or an override) asks for; the default
  * when it does not say or says something invalid (parse_keys reports it). */
-static enum lb_router_profile profile_of(const struct ctx *c)
+static enum lb_router_profile profile_of(const struct scenario_ctx *c)
 {
-	g_autofree gchar *v = raw_value(c, "router", "profile");
+	g_autofree gchar *v = scenario_raw_value(c, "router", "profile");
 	int p = v ? lb_kind_parse(&lb_router_profile_table, v) : -1;
 	return p < 0 ? LB_PROFILE_IDEAL : (enum lb_router_profile)p;
 }
@@ -133,7 +125,7 @@ static bool is_default(const struct keydef *kd, enum lb_router_profile profile, 
 	return strcmp(a, b) == 0;
 }
 
-static bool parse_keys(struct ctx *c, GError **err)
+static bool parse_keys(struct scenario_ctx *c, GError **err)
 {
 	struct scenario *sc = c->sc;
 	enum lb_router_profile profile = profile_of(c);
@@ -148,16 +140,16 @@ static bool parse_keys(struct ctx *c, GError **err)
 	}
 	for (size_t i = 0; i < scenario_n_keys; i++) {
 		const struct keydef *kd = &scenario_keys[i];
-		g_autofree gchar *v = raw_value(c, kd->group, kd->key);
+		g_autofree gchar *v = scenario_raw_value(c, kd->group, kd->key);
 		if (!v)
 			continue;
 		g_autofree gchar *r = scenario_parse_value(kd, v, sc);
 		if (r) {
-			value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v, "%s", r);
+			scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v, "%s", r);
 			return false;
 		}
 		if (kd->type == K_STR && strcmp(kd->key, "name") == 0 && strpbrk(v, "/,\"\\")) {
-			value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
+			scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
 				    "must not contain '/', ',', '\"' or '\\' (it names the output directory and is "
 				    "a CSV field)");
 			return false;
@@ -184,175 +176,16 @@ static bool parse_keys(struct ctx *c, GError **err)
 	return true;
 }
 
-struct fgroup {
-	uint64_t k;
-	const char *name;
-};
-
-static gint fgroup_cmp(gconstpointer a, gconstpointer b)
-{
-	const struct fgroup *x = a, *y = b;
-	return x->k < y->k ? -1 : x->k > y->k;
-}
-
-/* One node id (0..nodes-1) as text; NULL or the reason. */
-static gchar *parse_node_id(const char *s, unsigned nodes, unsigned *out)
-{
-	uint64_t v = 0;
-	gchar *r = scenario_parse_uint(s, 0, UINT64_MAX, &v);
-	if (r) {
-		g_free(r);
-		return g_strdup_printf("node %s is not a node id (expected 0..%u)", s, nodes - 1);
-	}
-	if (v >= nodes)
-		return g_strdup_printf("node %" PRIu64 " is out of range 0..%u", v, nodes - 1);
-	*out = (unsigned)v;
-	return NULL;
-}
-
-static bool parse_failure(struct ctx *c, const char *g, struct scenario_failure *f, GError **err)
-{
-	struct scenario *sc = c->sc;
-	g_autofree gchar *kind = raw_value(c, g, "kind");
-	g_autofree gchar *at = raw_value(c, g, "at");
-	if (!kind) {
-		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_VALUE, "%s: [%s] kind: missing", origin(c, g, NULL),
-			    g);
-		return false;
-	}
-	int ki = lb_kind_parse(&lb_failure_kind_table, kind);
-	if (ki < 0) {
-		g_autofree gchar *list = g_strjoinv(" | ", (gchar **)lb_failure_kind_table.names);
-		value_error(err, origin(c, g, "kind"), g, "kind", kind, "not one of %s", list);
-		return false;
-	}
-	f->kind = (enum lb_failure_kind)ki;
-	const struct lb_failure_info *info = lb_failure_info(f->kind);
-	f->node = -1;
-	f->loss = 0;
-	f->partition_nodes = 0;
-	if (!at) {
-		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_VALUE, "%s: [%s] at: missing", origin(c, g, NULL), g);
-		return false;
-	}
-	g_autofree gchar *r = scenario_parse_duration(at, &f->at_ns);
-	if (r) {
-		value_error(err, origin(c, g, "at"), g, "at", at, "%s", r);
-		return false;
-	}
-	if (f->at_ns > sc->duration_ns) {
-		g_autofree gchar *a = scenario_fmt_duration(f->at_ns);
-		g_autofree gchar *d = scenario_fmt_duration(sc->duration_ns);
-		value_error(err, origin(c, g, "at"), g, "at", at, "%s is beyond the duration %s", a, d);
-		return false;
-	}
-
-	/* which of node / loss / nodes the kind uses */
-	bool want_node = info->uses & LB_FAILURE_USES_NODE;
-	bool want_loss = info->uses & LB_FAILURE_USES_LOSS;
-	bool want_nodes = info->uses & LB_FAILURE_USES_NODES;
-	const struct {
-		const char *key;
-		bool want;
-	} uses[] = {{"node", want_node}, {"loss", want_loss}, {"nodes", want_nodes}};
-	for (size_t i = 0; i < G_N_ELEMENTS(uses); i++) {
-		g_autofree gchar *v = raw_value(c, g, uses[i].key);
-		if (!uses[i].want && v) {
-			value_error(err, origin(c, g, uses[i].key), g, uses[i].key, v, "not used by kind %s", kind);
-			return false;
-		}
-		if (uses[i].want && !v) {
-			g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_VALUE, "%s: [%s] %s: missing (kind %s needs it)",
-				    origin(c, g, NULL), g, uses[i].key, kind);
-			return false;
-		}
-	}
-	if (want_node) {
-		g_autofree gchar *v = raw_value(c, g, "node");
-		unsigned id = 0;
-		g_autofree gchar *rr = parse_node_id(v, sc->nodes, &id);
-		if (rr) {
-			value_error(err, origin(c, g, "node"), g, "node", v, "%s", rr);
-			return false;
-		}
-		f->node = (int)id;
-	}
-	if (want_loss) {
-		g_autofree gchar *v = raw_value(c, g, "loss");
-		g_autofree gchar *rr = scenario_parse_double(v, &f->loss);
-		if (rr || f->loss < 0 || f->loss > 1) {
-			value_error(err, origin(c, g, "loss"), g, "loss", v, "not a probability in 0..1");
-			return false;
-		}
-	}
-	if (want_nodes) {
-		g_autofree gchar *v = raw_value(c, g, "nodes");
-		g_auto(GStrv) ids = g_strsplit(v, ";", -1);
-		for (gsize i = 0; ids[i]; i++) {
-			g_strstrip(ids[i]);
-			if (!*ids[i])
-				continue;
-			unsigned id = 0;
-			g_autofree gchar *rr = parse_node_id(ids[i], sc->nodes, &id);
-			if (rr) {
-				value_error(err, origin(c, g, "nodes"), g, "nodes", v, "%s", rr);
-				return false;
-			}
-			f->partition_nodes |= UINT64_C(1) << id;
-		}
-		uint64_t all = sc->nodes >= 64 ? UINT64_MAX : (UINT64_C(1) << sc->nodes) - 1;
-		if (f->partition_nodes == 0) {
-			value_error(err, origin(c, g, "nodes"), g, "nodes", v, "no nodes listed (expected e.g. 0;1)");
-			return false;
-		}
-		if (f->partition_nodes == all) {
-			value_error(err, origin(c, g, "nodes"), g, "nodes", v,
-				    "lists all %u nodes: a partition needs nodes on both sides", sc->nodes);
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool parse_failures(struct ctx *c, GError **err)
-{
-	struct scenario *sc = c->sc;
-	gsize ng = 0;
-	g_auto(GStrv) groups = g_key_file_get_groups(c->kf, &ng);
-	g_autoptr(GArray) fg = g_array_new(FALSE, FALSE, sizeof(struct fgroup));
-	for (gsize i = 0; i < ng; i++) {
-		struct fgroup x = {0, groups[i]};
-		if (scenario_is_failure_group(groups[i], &x.k))
-			g_array_append_val(fg, x);
-	}
-	g_array_sort(fg, fgroup_cmp); /* K values are unique: group names are */
-	sc->failures = g_new0(struct scenario_failure, fg->len ? fg->len : 1);
-	for (guint i = 0; i < fg->len; i++) {
-		struct scenario_failure f;
-		if (!parse_failure(c, g_array_index(fg, struct fgroup, i).name, &f, err))
-			return false;
-		/* insertion sort by time: stable, so equal times keep K order */
-		size_t j = sc->n_failures;
-		while (j > 0 && sc->failures[j - 1].at_ns > f.at_ns) {
-			sc->failures[j] = sc->failures[j - 1];
-			j--;
-		}
-		sc->failures[j] = f;
-		sc->n_failures++;
-	}
-	return true;
-}
-
-static bool cross_check(struct ctx *c, GError **err)
+static bool cross_check(struct scenario_ctx *c, GError **err)
 {
 	struct scenario *sc = c->sc;
 	const struct keydef *kd;
 
 	if (sc->bin_ns > sc->duration_ns) {
 		kd = scenario_find_key("scenario", "bin");
-		g_autofree gchar *v = shown_value(c, kd);
+		g_autofree gchar *v = scenario_shown_value(c, kd);
 		g_autofree gchar *d = scenario_fmt_duration(sc->duration_ns);
-		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
+		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
 			    "the bin is longer than the duration %s", d);
 		return false;
 	}
@@ -360,30 +193,30 @@ static bool cross_check(struct ctx *c, GError **err)
 	 * packet or flow per 11.6 days) */
 	kd = scenario_find_key("traffic", "packet_rate");
 	if (sc->packet_rate < 1e-6 || sc->packet_rate > 1e9) {
-		g_autofree gchar *v = shown_value(c, kd);
-		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
+		g_autofree gchar *v = scenario_shown_value(c, kd);
+		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
 			    "must be in 1e-6..1e9 packets/s per flow");
 		return false;
 	}
 	kd = scenario_find_key("traffic", "flow_arrival_rate");
 	if (sc->flow_arrival_rate != 0 && (sc->flow_arrival_rate < 1e-6 || sc->flow_arrival_rate > 1e9)) {
-		g_autofree gchar *v = shown_value(c, kd);
-		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
+		g_autofree gchar *v = scenario_shown_value(c, kd);
+		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
 			    "must be 0 (no arrivals) or in 1e-6..1e9 flows/s");
 		return false;
 	}
 	kd = scenario_find_key("cluster", "maglev_table_size");
 	if (!lb_owner_is_prime(sc->maglev_table_size)) {
-		g_autofree gchar *v = shown_value(c, kd);
-		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
+		g_autofree gchar *v = scenario_shown_value(c, kd);
+		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
 			    "%" PRIu32 " is not prime (Maglev needs a prime table size, e.g. 65537)",
 			    sc->maglev_table_size);
 		return false;
 	}
 	kd = scenario_find_key("router", "resilient_buckets");
 	if (sc->ecmp == LB_ECMP_RESILIENT && (sc->resilient_buckets < 1 || sc->resilient_buckets > LB_ECMP_MAX_BUCKETS)) {
-		g_autofree gchar *v = shown_value(c, kd);
-		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
+		g_autofree gchar *v = scenario_shown_value(c, kd);
+		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
 			    "must be in 1..%" PRIu32 " with router.ecmp = resilient", LB_ECMP_MAX_BUCKETS);
 		return false;
 	}
@@ -391,24 +224,24 @@ static bool cross_check(struct ctx *c, GError **err)
 				      .misses = sc->heartbeat_misses};
 	if (lb_member_check(&mp) < 0) {
 		kd = scenario_find_key("cluster", "heartbeat_misses");
-		g_autofree gchar *v = shown_value(c, kd);
+		g_autofree gchar *v = scenario_shown_value(c, kd);
 		g_autofree gchar *iv = scenario_fmt_duration(sc->heartbeat_interval_ns);
-		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
+		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
 			    "heartbeat_interval x heartbeat_misses = %s x %u is beyond 2^64 ns", iv,
 			    sc->heartbeat_misses);
 		return false;
 	}
 	if (sc->vip_family != sc->ip_version) {
 		kd = scenario_find_key("cluster", "vip");
-		g_autofree gchar *v = shown_value(c, kd);
-		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
+		g_autofree gchar *v = scenario_shown_value(c, kd);
+		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
 			    "vip %s is IPv%d but traffic.ip_version = %d", v, sc->vip_family, sc->ip_version);
 		return false;
 	}
 	if (sc->ip_version == 6 && sc->packet_size < 80) {
 		kd = scenario_find_key("traffic", "packet_size");
-		g_autofree gchar *v = shown_value(c, kd);
-		value_error(err, origin(c, kd->group, kd->key), kd->group, kd->key, v,
+		g_autofree gchar *v = scenario_shown_value(c, kd);
+		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
 			    "must be at least 80 with traffic.ip_version = 6 (IPv6 and L4 headers)");
 		return false;
 	}
@@ -481,7 +314,7 @@ static bool split_override(const char *o, gchar **group, gchar **key, gchar **va
 	return true;
 }
 
-static bool apply_overrides(struct ctx *c, const char *const *overrides, GError **err)
+static bool apply_overrides(struct scenario_ctx *c, const char *const *overrides, GError **err)
 {
 	for (size_t i = 0; overrides && overrides[i]; i++) {
 		gchar *g = NULL, *k = NULL, *v = NULL;
@@ -507,7 +340,7 @@ static struct scenario *load_text(const char *path, const char *text, const char
 
 /* [sweep]: "group.key = v1;v2;..."; every value is checked by loading the
  * scenario with it as one more override. */
-static bool parse_sweep(struct ctx *c, const char *text, const char *const *overrides, GError **err)
+static bool parse_sweep(struct scenario_ctx *c, const char *text, const char *const *overrides, GError **err)
 {
 	struct scenario *sc = c->sc;
 	if (!g_key_file_has_group(c->kf, "sweep"))
@@ -522,8 +355,8 @@ static bool parse_sweep(struct ctx *c, const char *text, const char *const *over
 
 	for (gsize i = 0; i < nk; i++) {
 		const char *key = ks[i];
-		const char *file = origin(c, "sweep", key);
-		g_autofree gchar *raw = raw_value(c, "sweep", key);
+		const char *file = scenario_origin(c, "sweep", key);
+		g_autofree gchar *raw = scenario_raw_value(c, "sweep", key);
 		const char *dot = strrchr(key, '.');
 		g_autofree gchar *grp = dot ? g_strndup(key, (gsize)(dot - key)) : NULL;
 		if (!dot || !scenario_key_known(grp, dot + 1)) {
@@ -534,7 +367,7 @@ static bool parse_sweep(struct ctx *c, const char *text, const char *const *over
 			return false;
 		}
 		if (strcmp(key, "scenario.replications") == 0) {
-			value_error(err, file, "sweep", key, raw,
+			scenario_value_error(err, file, "sweep", key, raw,
 				    "replications cannot be swept (set [scenario] replications instead)");
 			return false;
 		}
@@ -570,7 +403,7 @@ static bool parse_sweep(struct ctx *c, const char *text, const char *const *over
 			ax->values[ax->n_values++] = g_strdup(vals[j]);
 		}
 		if (ax->n_values == 0) {
-			value_error(err, file, "sweep", key, raw, "no values (expected v1;v2;...)");
+			scenario_value_error(err, file, "sweep", key, raw, "no values (expected v1;v2;...)");
 			return false;
 		}
 	}
@@ -582,7 +415,7 @@ static struct scenario *load_text(const char *path, const char *text, const char
 {
 	struct scenario *sc = g_new0(struct scenario, 1);
 	sc->path = g_strdup(path);
-	struct ctx c = {
+	struct scenario_ctx c = {
 		.path = path,
 		.kf = g_key_file_new(),
 		.set_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
@@ -599,7 +432,7 @@ static struct scenario *load_text(const char *path, const char *text, const char
 		goto out;
 	}
 	if (!apply_overrides(&c, overrides, err) || !check_names(&c, err) || !parse_keys(&c, err) ||
-	    !parse_failures(&c, err) || !cross_check(&c, err))
+	    !scenario_parse_failures(&c, err) || !cross_check(&c, err))
 		goto out;
 	if (with_sweep && !parse_sweep(&c, text, overrides, err))
 		goto out;

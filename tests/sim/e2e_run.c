@@ -63,8 +63,11 @@ gboolean e2e_run(const char *name, const char *const *sets, const char *out_dir,
 	if (m->t_fail_ns != LB_TIME_NEVER) {
 		for (size_t b = 0; b < m->n_bins; b++) {
 			uint64_t t = (uint64_t)b * m->bin_ns;
-			if (t + LB_NS_PER_S >= m->t_fail_ns + m->bin_ns && t < m->t_fail_ns)
+			if (t + LB_NS_PER_S >= m->t_fail_ns + m->bin_ns && t < m->t_fail_ns) {
 				r->sent_before_fail_1s += m->bins[b].sent;
+				for (unsigned i = 0; i < m->n_nodes; i++)
+					r->rx_before_fail_1s[i] += m->node_bins[b * m->n_nodes + i].rx_router;
+			}
 			if (t >= m->t_fail_ns)
 				r->sent_after_fail += m->bins[b].sent;
 			if (r->s.t_restore_ns != LB_TIME_NEVER && t > r->s.t_restore_ns)
