@@ -4,9 +4,12 @@
 
 #include "lbcore/lb_agent.h"
 
+LB_KIND_TABLE(lb_isolation_table, "isolation rule", LB_ISOLATION_KINDS);
+
 struct lb_agent {
 	struct lb_agent_params p;
 	bool running;
+	bool uplink_up;
 	uint32_t metric;
 	lb_nodeset view;
 	uint64_t restore_at; /* LB_TIME_NEVER unless W runs */
@@ -16,12 +19,14 @@ struct lb_agent {
 
 struct lb_agent *lb_agent_create(const struct lb_agent_params *p)
 {
-	if (!p || p->base_metric == 0 || p->refresh_ns == 0 || p->self >= LB_MAX_NODES)
+	if (!p || p->base_metric == 0 || p->refresh_ns == 0 || p->self >= LB_MAX_NODES ||
+	    (unsigned)p->isolation >= LB_ISOLATION_KIND_COUNT)
 		return NULL;
 	struct lb_agent *a = calloc(1, sizeof *a);
 	if (!a)
 		return NULL;
 	a->p = *p;
+	a->uplink_up = true;
 	a->metric = p->base_metric;
 	a->restore_at = a->refresh_at = LB_TIME_NEVER;
 	return a;
@@ -86,7 +91,7 @@ int lb_agent_on_active_set(struct lb_agent *a, lb_nodeset active, uint64_t now, 
 	a->view = active;
 	if (!lb_nodeset_strict_subset(active, prev) || a->p.reduction == 0)
 		return nothing(LB_AGENT_NONE, out);
-	if (active == lb_nodeset_bit(a->p.self)) {
+	if (active == lb_nodeset_bit(a->p.self) && (a->p.isolation == LB_ISOLATION_PEERS_ONLY || !a->uplink_up)) {
 		/* Isolated: never claim the VIP more strongly. */
 		a->stats.isolated++;
 		if (a->restore_at == LB_TIME_NEVER && a->metric == a->p.base_metric)
@@ -109,6 +114,11 @@ int lb_agent_on_active_set(struct lb_agent *a, lb_nodeset active, uint64_t now, 
 	a->stats.reductions++;
 	a->metric = m;
 	return emit(a, now, LB_AGENT_REDUCE, out);
+}
+
+void lb_agent_set_uplink(struct lb_agent *a, bool up)
+{
+	a->uplink_up = up;
 }
 
 int lb_agent_tick(struct lb_agent *a, uint64_t now, struct lb_agent_out *out)

@@ -87,6 +87,7 @@ struct lb_node *lb_node_create(const struct lb_node_params *p)
 		.restore_wait_ns = p->restore_wait_ns,
 		.refresh_ns = p->refresh_ns,
 		.first_refresh_ns = p->first_refresh_ns,
+		.isolation = p->isolation,
 	};
 	n->member = lb_member_create(&mp);
 	n->agent = lb_agent_create(&ap);
@@ -278,10 +279,11 @@ void lb_node_timer(struct lb_node *n, uint32_t id, uint64_t now)
 	assert(!"unknown node timer");
 }
 
-void lb_node_uplink_up(struct lb_node *n, uint64_t now)
+void lb_node_uplink(struct lb_node *n, bool up, uint64_t now)
 {
 	(void)now;
-	if (n->sent_metric != NO_METRIC)
+	lb_agent_set_uplink(n->agent, up);
+	if (up && n->sent_metric != NO_METRIC)
 		send_update(n, n->sent_metric);
 }
 

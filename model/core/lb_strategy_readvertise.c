@@ -18,6 +18,14 @@ static void view_changed(struct lb_node *n, lb_nodeset active, uint64_t now)
 
 static void expect(const struct lb_expect_in *in, struct lb_expect_window *out)
 {
+	if (in->nodes == 2 && !in->alone_reduces) {
+		/* the lone survivor sees itself isolated and never reduces: the
+		 * router waits for the dead node's hold timer */
+		lb_strategy_hold.expect(in, out);
+		out->formula = "two nodes, isolation_check = peers-only: the survivor never re-advertises; "
+			       "hold_time - refresh_interval/2 + path(hold expiry -> FIB)";
+		return;
+	}
 	out->window_s = in->heartbeat_misses * in->heartbeat_interval + in->node_advertise + in->uplink_delay +
 			in->path_update;
 	out->formula = "heartbeat_misses x heartbeat_interval + path(decision -> update sent) + uplink_delay"

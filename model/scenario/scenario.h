@@ -92,6 +92,7 @@ struct scenario {
 	uint64_t session_idle_timeout_ns;
 	enum lb_hash_kind flow_hash;
 	uint32_t flow_hash_seed;
+	enum lb_isolation isolation_check; /* the rule for a node left alone */
 	uint64_t advertise_delay_ns;      /* agent decision -> update leaves (config applied) */
 	uint64_t advertise_queue_hold_ns; /* frr: the node's bgpd route-processing queue hold */
 

@@ -38,6 +38,7 @@ struct lb_node_params scenario_node_params(const struct scenario *sc)
 		.metric_reduction = sc->metric_reduction,
 		.restore_wait_ns = sc->restore_wait_ns,
 		.refresh_ns = sc->refresh_interval_ns,
+		.isolation = sc->isolation_check,
 		.owner = {.kind = sc->owner_hash, .maglev_table_size = sc->maglev_table_size, .seed = sc->flow_hash_seed},
 		.steering = sc->steering,
 		.session_cache = sc->session_cache,
@@ -62,6 +63,7 @@ struct lb_expect_in scenario_expect_in(const struct scenario *sc)
 	struct lb_node_params np = scenario_node_params(sc);
 	return (struct lb_expect_in){
 		.nodes = sc->nodes,
+		.alone_reduces = sc->isolation_check == LB_ISOLATION_UPLINK,
 		.hold_time = s_of(sc->hold_time_ns),
 		.refresh_interval = s_of(sc->refresh_interval_ns),
 		.session_interval = s_of(sc->bfd_interval_ns),

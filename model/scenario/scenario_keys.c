@@ -65,6 +65,8 @@ const struct keydef scenario_keys[] = {
 	 NULL},
 	{"cluster", "flow_hash_seed", K_SEED, F(flow_hash_seed), "0x5eed", NULL, 0, UINT32_MAX, NULL, true, false, KP_ANY,
 	 NULL},
+	{"cluster", "isolation_check", K_ENUM, F(isolation_check), "uplink", NULL, 0, 0, &lb_isolation_table, false,
+	 false, KP_ANY, NULL},
 	{"cluster", "advertise_delay", K_DUR, F(advertise_delay_ns), "0s", "34ms", 0, UINT64_MAX, NULL, false, false,
 	 KP_ANY, NULL},
 	{"cluster", "advertise_queue_hold", K_DUR, F(advertise_queue_hold_ns), "50ms", NULL, 0, UINT64_MAX, NULL, false,

@@ -24,6 +24,9 @@ void metrics_init(struct sim_metrics *m, uint64_t duration_ns, uint64_t bin_ns, 
 	m->t_fail_ns = LB_TIME_NEVER;
 	m->first_drop_after_fail_ns = LB_TIME_NEVER;
 	m->last_drop_after_fail_ns = LB_TIME_NEVER;
+	for (int i = 0; i < SIM_DROP_N; i++)
+		m->first_drop_cause_ns[i] = m->last_drop_cause_ns[i] = LB_TIME_NEVER;
+	m->failures = g_array_new(FALSE, TRUE, sizeof(struct sim_failure_stats));
 }
 
 void metrics_clear(struct sim_metrics *m)
@@ -32,7 +35,17 @@ void metrics_clear(struct sim_metrics *m)
 	g_free(m->node_bins);
 	if (m->events)
 		g_array_free(m->events, TRUE);
+	if (m->failures)
+		g_array_free(m->failures, TRUE);
 	memset(m, 0, sizeof *m);
+}
+
+void metrics_failure(struct sim_metrics *m, uint64_t t_ns, int kind, int node)
+{
+	struct sim_failure_stats f = {.at_ns = t_ns, .kind = (uint8_t)kind, .node = node};
+	for (int i = 0; i < SIM_DROP_N; i++)
+		f.first_drop_ns[i] = f.last_drop_ns[i] = LB_TIME_NEVER;
+	g_array_append_val(m->failures, f);
 }
 
 void metrics_sent(struct sim_metrics *m, uint64_t t_ns)
@@ -56,6 +69,16 @@ void metrics_drop(struct sim_metrics *m, uint64_t t_ns, enum sim_drop_cause why)
 		if (m->first_drop_after_fail_ns == LB_TIME_NEVER)
 			m->first_drop_after_fail_ns = t_ns;
 		m->last_drop_after_fail_ns = t_ns;
+		if (m->first_drop_cause_ns[why] == LB_TIME_NEVER)
+			m->first_drop_cause_ns[why] = t_ns;
+		m->last_drop_cause_ns[why] = t_ns;
+	}
+	if (m->failures->len) {
+		struct sim_failure_stats *f = &g_array_index(m->failures, struct sim_failure_stats, m->failures->len - 1);
+		f->drop[why]++;
+		if (f->first_drop_ns[why] == LB_TIME_NEVER)
+			f->first_drop_ns[why] = t_ns;
+		f->last_drop_ns[why] = t_ns;
 	}
 }
 

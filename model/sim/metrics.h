@@ -67,6 +67,16 @@ static inline bool sim_event_is(const struct sim_event *e, enum sim_event_source
 	return e->source == source && e->code == code;
 }
 
+/* What happened from one failure (or repair) of the scenario to the next:
+ * drops counted from its time until the next one's (failures.csv). */
+struct sim_failure_stats {
+	uint64_t at_ns;
+	uint8_t kind; /* enum lb_failure_kind */
+	int node;     /* -1: not node-specific */
+	uint64_t drop[SIM_DROP_N];
+	uint64_t first_drop_ns[SIM_DROP_N], last_drop_ns[SIM_DROP_N];
+};
+
 /* One flow's record (flows.csv). */
 struct sim_flow_rec {
 	uint64_t start_ns, end_ns;
@@ -89,7 +99,9 @@ struct sim_metrics {
 	uint64_t flows_total, flows_broken;
 	uint64_t backplane_bytes;       /* data bytes (wire size) steered over the backplane */
 	uint64_t first_drop_after_fail_ns, last_drop_after_fail_ns;
+	uint64_t first_drop_cause_ns[SIM_DROP_N], last_drop_cause_ns[SIM_DROP_N]; /* per cause, after t_fail */
 	uint64_t t_fail_ns;             /* first failure; LB_TIME_NEVER if none */
+	GArray *failures;               /* struct sim_failure_stats, one per failure event, in time order */
 	GArray *events;                 /* struct sim_event, in time order */
 };
 
@@ -107,6 +119,8 @@ static inline struct sim_node_bin *metrics_node_bin(struct sim_metrics *m, uint6
 	return &m->node_bins[metrics_bin(m, t_ns) * m->n_nodes + node];
 }
 
+/* A failure or repair of the scenario happened: drops from now on count for it. */
+void metrics_failure(struct sim_metrics *m, uint64_t t_ns, int kind, int node);
 void metrics_sent(struct sim_metrics *m, uint64_t t_ns);
 void metrics_delivered(struct sim_metrics *m, uint64_t t_ns);
 void metrics_drop(struct sim_metrics *m, uint64_t t_ns, enum sim_drop_cause why);

@@ -62,7 +62,10 @@ void net_flow_broken(struct net *n, uint32_t flow_id)
 		f->rec.broken = true;
 		n->m->flows_broken++;
 	}
-	if (!f->stopped) {
+	/* a TCP connection is reset and its client stops; a UDP sender never
+	 * learns of the break and goes on sending (its packets are counted
+	 * by cause) */
+	if (!f->stopped && f->key.proto == LB_PROTO_TCP) {
 		f->stopped = true;
 		f->rec.end_ns = net_now(n);
 	}

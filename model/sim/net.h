@@ -51,8 +51,8 @@ void net_send_data(struct net *n, uint32_t dev, uint32_t dst_dev, const uint8_t 
 void net_send_msg(struct net *n, uint32_t dev, uint32_t dst_dev, enum msg_type type, unsigned node, uint32_t value);
 /* A data packet ends here, lost for cause why; its flow is disrupted. */
 void net_drop_data(struct net *n, const uint8_t *pkt, size_t len, enum sim_drop_cause why);
-/* The flow's connection broke (a no_state drop): counted once; the client
- * stops sending on it. */
+/* The flow's connection broke (a no_state drop): counted once; a TCP
+ * client stops sending on it, a UDP client goes on. */
 void net_flow_broken(struct net *n, uint32_t flow_id);
 
 #endif

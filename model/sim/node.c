@@ -96,9 +96,10 @@ void sim_node_recover(struct sim_node *sn)
 void sim_node_uplink_changed(struct sim_node *sn)
 {
 	/* carrier back: the routing session comes up again and the node
-	 * advertises its current metric at once */
-	if (sn->up && sn->uplink_up)
-		lb_node_uplink_up(sn->n, net_now(sn->net));
+	 * advertises its current metric at once; carrier lost: the agent's
+	 * isolation rule knows the node no longer hears the router */
+	if (sn->up)
+		lb_node_uplink(sn->n, sn->uplink_up, net_now(sn->net));
 }
 
 static void data(struct sim_node *sn, const uint8_t *pkt, size_t len, uint64_t now, bool from_backplane)

@@ -221,10 +221,15 @@ static void test_agent_recovery_during_wait(void)
 	lb_agent_free(a);
 }
 
+/* peers-only: a node left alone is isolated, whatever its uplink. */
 static void test_agent_isolated(void)
 {
-	struct lb_agent *a = agent(10, 1, 40 * S, false);
+	struct lb_agent_params p = {.self = 0, .base_metric = 10, .reduction = 1, .restore_wait_ns = 40 * S,
+				    .refresh_ns = 10 * S, .isolation = LB_ISOLATION_PEERS_ONLY};
+	struct lb_agent *a = lb_agent_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	struct lb_agent_out o;
+	lb_agent_start(a, 0xf, 0, &o);
 	/* straight to {self}: no reduction */
 	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x1, 1 * S, &o), 0);
 	CU_ASSERT(!o.advertise && o.reason == LB_AGENT_ISOLATED);
@@ -239,6 +244,31 @@ static void test_agent_isolated(void)
 	CU_ASSERT(!lb_agent_reduced(a));
 	CU_ASSERT_EQUAL(lb_agent_next_deadline(a), 14 * S);
 	CU_ASSERT_EQUAL(lb_agent_stats(a)->isolated, 2);
+	lb_agent_free(a);
+}
+
+/* uplink (the default): a node left alone that still hears the router is a
+ * survivor and reduces (a two-node cluster re-advertises); with its uplink
+ * down it is isolated. */
+static void test_agent_alone_with_uplink(void)
+{
+	struct lb_agent *a = agent(10, 1, 40 * S, false);
+	struct lb_agent_out o;
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x1, 1 * S, &o), 1);
+	CU_ASSERT(o.advertise && o.metric == 9 && o.reason == LB_AGENT_REDUCE);
+	CU_ASSERT(lb_agent_reduced(a));
+	/* the uplink goes, then a peer rejoins and leaves again: alone without
+	 * the router, the node restores n at once */
+	lb_agent_set_uplink(a, false);
+	lb_agent_on_active_set(a, 0x3, 2 * S, &o);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0x1, 3 * S, &o), 1);
+	CU_ASSERT(o.advertise && o.metric == 10 && o.reason == LB_AGENT_ISOLATED);
+	CU_ASSERT_EQUAL(lb_agent_stats(a)->isolated, 1);
+	/* bad rule */
+	struct lb_agent_params p = {.self = 0, .base_metric = 10, .refresh_ns = S,
+				    .isolation = (enum lb_isolation)LB_ISOLATION_KIND_COUNT};
+	CU_ASSERT_PTR_NULL(lb_agent_create(&p));
+	CU_ASSERT_EQUAL(lb_kind_parse(&lb_isolation_table, "peers-only"), LB_ISOLATION_PEERS_ONLY);
 	lb_agent_free(a);
 }
 
@@ -424,7 +454,7 @@ void lb_test_register(void)
 		 LB_TEST(test_member_all_silent), LB_TEST(test_member_health));
 	LB_SUITE("agent", LB_TEST(test_agent_params), LB_TEST(test_agent_reduce_restore),
 		 LB_TEST(test_agent_second_failure_rearms), LB_TEST(test_agent_reduce_again),
-		 LB_TEST(test_agent_recovery_during_wait), LB_TEST(test_agent_isolated), LB_TEST(test_agent_clamp),
+		 LB_TEST(test_agent_recovery_during_wait), LB_TEST(test_agent_isolated), LB_TEST(test_agent_alone_with_uplink), LB_TEST(test_agent_clamp),
 		 LB_TEST(test_agent_zero_wait), LB_TEST(test_agent_first_refresh), LB_TEST(test_agent_stop), LB_TEST(test_member_drives_agent),
 		 LB_TEST(test_route_agent_timeline));
 }

@@ -203,7 +203,7 @@ static void test_uplink_up(void)
 	cluster(&h, LB_PROFILE_IDEAL, 0, 10 * LB_NS_PER_S);
 	h_run_until(&h, 1500 * MS);
 	unsigned before = h_count(&h, "tx_advertise", 3), events = h.n_ev;
-	lb_node_uplink_up(h.node[3], h.now);
+	lb_node_uplink(h.node[3], true, h.now);
 	CU_ASSERT_EQUAL(h_count(&h, "tx_advertise", 3), before + 1);
 	CU_ASSERT_EQUAL(h.ev[h.n_ev - 1].value, 9);
 	CU_ASSERT_EQUAL(h.n_ev, events + 1); /* just the send */

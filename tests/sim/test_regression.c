@@ -231,6 +231,34 @@ static void test_golden_premature_restore(void)
 	check_golden("premature-restore", "premature-restore.ini", NULL);
 }
 
+/* Two nodes (scenarios/default.ini with nodes = 2): when node 1 crashes,
+ * node 0 is left alone but still hears the router, so under the default
+ * isolation rule (uplink) it is a survivor and re-advertises n - d:
+ *   loss window <= e2e_readvertise_bound_s (readvertise's closed form);
+ * under isolation_check = peers-only it never reduces and the router waits
+ * for node 1's hold timer: window >= hold_time - refresh_interval. */
+static void test_two_nodes(void)
+{
+	const char *const uplink[] = {"cluster.nodes=2", "failure.1.node=1", NULL};
+	struct run r;
+	CU_ASSERT_FATAL(e2e_run("default.ini", uplink, NULL, &r));
+	e2e_assert_balanced(&r);
+	CU_ASSERT(r.s.t_readvertise_ns != LB_TIME_NEVER);
+	double w = e2e_seconds(r.m.last_drop_after_fail_ns - r.m.t_fail_ns);
+	fprintf(stderr, "\n  two nodes (uplink): readvertise at %.4f s, window %.4f s <= %.4f", e2e_seconds(r.s.t_readvertise_ns),
+		w, e2e_readvertise_bound_s(r.sc));
+	CU_ASSERT(w <= e2e_readvertise_bound_s(r.sc));
+	e2e_run_free(&r);
+	const char *const peers[] = {"cluster.nodes=2", "failure.1.node=1", "cluster.isolation_check=peers-only", NULL};
+	CU_ASSERT_FATAL(e2e_run("default.ini", peers, NULL, &r));
+	CU_ASSERT_EQUAL(r.s.t_readvertise_ns, LB_TIME_NEVER);
+	w = e2e_seconds(r.m.last_drop_after_fail_ns - r.m.t_fail_ns);
+	fprintf(stderr, "\n  two nodes (peers-only): no readvertise, window %.4f s >= %.4f", w,
+		e2e_seconds(r.sc->hold_time_ns - r.sc->refresh_interval_ns));
+	CU_ASSERT(w >= e2e_seconds(r.sc->hold_time_ns - r.sc->refresh_interval_ns));
+	e2e_run_free(&r);
+}
+
 /* The frr control-plane profile (doc/model.md), readvertise, 8 seeds
  * (tests/regression/frr-readvertise.ini: 4 nodes, no steering, 10 kpps):
  *  - the blackhole window closes at the first survivor's install:
@@ -287,6 +315,6 @@ static void test_frr_profile(void)
 void lb_test_register(void)
 {
 	LB_SUITE("regression", LB_TEST(test_recover_during_wait), LB_TEST(test_lossy_uplink),
-		 LB_TEST(test_backplane_down), LB_TEST(test_ipv6), LB_TEST(test_first_survivor_spike), LB_TEST(test_frr_profile), LB_TEST(test_golden_default),
+		 LB_TEST(test_backplane_down), LB_TEST(test_ipv6), LB_TEST(test_first_survivor_spike), LB_TEST(test_two_nodes), LB_TEST(test_frr_profile), LB_TEST(test_golden_default),
 		 LB_TEST(test_golden_premature_restore));
 }

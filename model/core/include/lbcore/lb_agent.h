@@ -33,10 +33,15 @@
  *    kept until W expires (the recovered peer advertises n, so the router
  *    keeps preferring the survivors until the restore: the recovered node
  *    gets traffic back at restore time, not before).
- *  - the node isolated (its view is {self} while it had peers): it cannot
- *    tell "all peers died" from "I am cut off", so it must not claim the VIP
- *    more strongly: no reduction, and a reduced metric is restored to n at
- *    once (reason ISOLATED).  A node whose cluster is just itself
+ *  - the node alone (its view is {self} while it had peers): the isolation
+ *    rule (params.isolation) decides.  LB_ISOLATION_UPLINK (the default):
+ *    a node that still hears the router (its uplink, hence its routing
+ *    session, is up: lb_agent_set_uplink) is a survivor and reduces as any
+ *    survivor does - so a two-node cluster re-advertises when one node
+ *    dies.  LB_ISOLATION_PEERS_ONLY, or the uplink down: the node cannot
+ *    tell "all peers died" from "I am cut off", so it must not claim the
+ *    VIP more strongly: no reduction, and a reduced metric is restored to n
+ *    at once (reason ISOLATED).  A node whose cluster is just itself
  *    advertises n and never reduces.
  *  - d >= n: the metric is clamped to 1 (metric 0 is not a valid metric for
  *    the router); counted in stats.clamped.
@@ -51,11 +56,20 @@
 #ifndef LBCORE_LB_AGENT_H
 #define LBCORE_LB_AGENT_H
 
+#include "lb_kind.h"
 #include "lb_types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* When is a node whose view has shrunk to {self} isolated (not a survivor)? */
+#define LB_ISOLATION_KINDS(X)                                                                               \
+	X(LB_ISOLATION_UPLINK, "uplink", "alone, but its router uplink is up: a survivor (it reduces)")         \
+	X(LB_ISOLATION_PEERS_ONLY, "peers-only", "alone means isolated, whatever the uplink: it never reduces")
+enum lb_isolation { LB_ISOLATION_KINDS(LB_KIND_ENUM) };
+#define LB_ISOLATION_KIND_COUNT (0 LB_ISOLATION_KINDS(LB_KIND_ONE))
+extern const struct lb_kind_table lb_isolation_table;
 
 struct lb_agent_params {
 	uint8_t self;             /* node id 0..63 */
@@ -66,6 +80,7 @@ struct lb_agent_params {
 	uint64_t first_refresh_ns; /* first refresh this long after start (0: refresh_ns), so that
 	                              nodes started together refresh at their own phases */
 	bool reduce_again;        /* a failure during W reduces by d again */
+	enum lb_isolation isolation; /* the rule for a node left alone (default: uplink) */
 };
 
 enum lb_agent_reason {
@@ -109,6 +124,10 @@ int lb_agent_start(struct lb_agent *a, lb_nodeset active, uint64_t now, struct l
  * when not (out->reason still says what happened), -EINVAL when `active`
  * does not contain self, -EPERM before start or after stop. */
 int lb_agent_on_active_set(struct lb_agent *a, lb_nodeset active, uint64_t now, struct lb_agent_out *out);
+
+/* The node's router uplink (and with it its routing session) went down or
+ * came back; the agent starts with it up.  Used by the isolation rule. */
+void lb_agent_set_uplink(struct lb_agent *a, bool up);
 
 /* Timers: restore after W, refresh.  Returns 1 when out asks for a
  * message, 0 when nothing was due. */

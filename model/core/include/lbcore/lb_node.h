@@ -44,6 +44,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lb_agent.h"
 #include "lb_flow.h"
 #include "lb_hash.h"
 #include "lb_kind.h"
@@ -112,6 +113,7 @@ struct lb_node_params {
 	uint64_t restore_wait_ns;     /* W */
 	uint64_t refresh_ns;
 	uint64_t first_refresh_ns;    /* the agent's first refresh (its phase) */
+	enum lb_isolation isolation;  /* the agent's rule for a node left alone */
 	struct lb_owner_params owner;
 	bool steering;                /* false: serve every packet locally */
 	bool session_cache;           /* cache steering decisions */
@@ -149,8 +151,9 @@ void lb_node_free(struct lb_node *n);
 void lb_node_start(struct lb_node *n, uint64_t now);
 void lb_node_timer(struct lb_node *n, uint32_t id, uint64_t now);
 void lb_node_rx_heartbeat(struct lb_node *n, unsigned peer, uint32_t health, uint64_t now);
-/* The router link's carrier is back: advertise the current metric at once. */
-void lb_node_uplink_up(struct lb_node *n, uint64_t now);
+/* The router link's carrier went down or came back (the agent's isolation
+ * rule uses it); back: the node advertises the metric last sent, at once. */
+void lb_node_uplink(struct lb_node *n, bool up, uint64_t now);
 
 /* A data packet of flow k (first: its first packet, which creates the
  * owner's state) from the router, or over the backplane as its owner. */

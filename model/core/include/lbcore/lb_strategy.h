@@ -52,6 +52,7 @@ struct lb_node;
  * leaving the node (lb_node_advertise_delay_ns). */
 struct lb_expect_in {
 	unsigned nodes;
+	bool alone_reduces; /* a survivor left alone re-advertises (isolation rule uplink) */
 	double hold_time, refresh_interval;
 	double session_interval; /* BFD */
 	unsigned session_multiplier;
