@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # tools/record-linux-vectors.sh [OUTDIR]
+# tools/record-linux-vectors.sh --socket-check
 #
 # Records the running kernel's own ECMP choices for a fixed list of IPv4 and
 # IPv6 5-tuples, as the table tests/core/test_linux_hash.c checks model/core
@@ -27,7 +28,78 @@
 # and OUTDIR/linux-vectors-buckets.csv: a resilient group's bucket table
 # (step,bucket,nexthop) over create -> traffic -> remove -> re-add, see
 # record_res_steps below.
+#
+# --socket-check (no file written) shows the L4 short cut of
+# fib_multipath_hash() (doc/ecmp.md, fact 11): two namespaces of its own, a
+# client and a router joined by a veth, the router with 4 next hops whose
+# neighbours are static (the packets leave on veths whose peers stay in the
+# router's namespace); 8 UDP flows of 20 packets each go from an
+# unconnected socket (sendto) and then from a connected one, and for each
+# flow it prints the next hop the packets took (TX counters) next to the
+# one `ip route get ... iif` predicts.  IPv6 is disabled in both namespaces
+# so that no other packet moves the counters.
 set -euo pipefail
+
+socket_check() {
+	local i mode sp before after took want
+	SC_C="lbsim-sockc-$$-$RANDOM" SC_R="lbsim-sockr-$$-$RANDOM"
+	trap 'ip netns del "$SC_C" 2>/dev/null; ip netns del "$SC_R" 2>/dev/null || true' EXIT INT TERM HUP
+	local C=$SC_C R=$SC_R
+	ip netns add "$C"
+	ip netns add "$R"
+	for n in "$C" "$R"; do
+		ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+		ip -n "$n" link set lo up
+	done
+	ip link add c0 netns "$C" type veth peer name r0 netns "$R"
+	ip -n "$C" link set c0 up
+	ip -n "$R" link set r0 up
+	ip -n "$C" addr add 10.100.0.2/24 dev c0
+	ip -n "$R" addr add 10.100.0.1/24 dev r0
+	ip -n "$C" route add default via 10.100.0.1
+	for i in 0 1 2 3; do
+		ip -n "$R" link add "nh$i" type veth peer name "nh${i}p"
+		ip -n "$R" link set "nh$i" up
+		ip -n "$R" link set "nh${i}p" up
+		ip -n "$R" addr add "10.0.$i.1/24" dev "nh$i"
+		ip -n "$R" neigh add "10.0.$i.2" lladdr "02:00:00:00:00:0$i" dev "nh$i" nud permanent
+	done
+	ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.r0.rp_filter=0 net.ipv4.fib_multipath_hash_policy=1 net.ipv4.fib_multipath_hash_seed=12345
+	ip -n "$R" route add 10.200.0.0/16 nexthop via 10.0.0.2 dev nh0 nexthop via 10.0.1.2 dev nh1 \
+		nexthop via 10.0.2.2 dev nh2 nexthop via 10.0.3.2 dev nh3
+	tx() { for i in 0 1 2 3; do ip -n "$R" -s link show "nh$i" | awk 'f { print $2; exit } /TX:/ { f = 1 }'; done; }
+	for mode in unconnected connected; do
+		local agree=0
+		for sp in 40001 40002 40003 40004 40005 40006 40007 40008; do
+			before=$(tx)
+			timeout 5 ip netns exec "$C" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('10.100.0.2', $sp))
+if '$mode' == 'connected':
+    s.connect(('10.200.0.10', 9))
+    for _ in range(20): s.send(b'x')
+else:
+    for _ in range(20): s.sendto(b'x', ('10.200.0.10', 9))
+"
+			sleep 0.05
+			after=$(tx)
+			took=$(paste -d' ' <(echo "$before") <(echo "$after") | awk '$2 > $1 { printf "%s%d", s, NR - 1; s = " " }')
+			want=$(ip -n "$R" -o route get 10.200.0.10 from 10.100.0.2 iif r0 ipproto udp sport "$sp" dport 9 |
+				sed -n 's/.* dev nh\([0-9]*\) .*/\1/p')
+			[ "$took" = "$want" ] && agree=$((agree + 1))
+			echo "$mode udp 10.100.0.2:$sp > 10.200.0.10:9: packets took next hop $took, ip route get says $want"
+		done
+		echo "$mode: $agree of 8 flows took the next hop ip route get predicts"
+	done
+}
+
+if [ "${1:-}" = --socket-check ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "record-linux-vectors: needs root" >&2; exit 2; }
+	socket_check
+	exit 0
+fi
 
 OUT=${1:-$(cd "$(dirname "$0")/.." && pwd)/tests/core/data}
 NS="lbsim-linuxvec-$$-$RANDOM"
