@@ -65,9 +65,9 @@ int lb_hasher_init(struct lb_hasher *h, enum lb_hash_kind kind, uint64_t seed);
 /* LINUX with a policy: seed = net.ipv4.fib_multipath_hash_seed (1..2^32-1;
  * the kernel's 0 means "a random seed drawn at boot", which cannot be
  * predicted, so it is refused), policy = fib_multipath_hash_policy
- * (LB_LINUX_HASH_L3 = 0 or LB_LINUX_HASH_L4 = 1; IPv4 and IPv6 take the
- * same value here, as the kernel has one sysctl per family).  Returns 0 or
- * -EINVAL. */
+ * (LB_LINUX_HASH_L3 = 0 or LB_LINUX_HASH_L4 = 1), applied to IPv4 and
+ * IPv6 flows alike (the kernel has one policy sysctl per family: model a
+ * router whose two are equal).  Returns 0 or -EINVAL. */
 int lb_hasher_init_linux(struct lb_hasher *h, uint64_t seed, unsigned policy);
 /* Toeplitz with an explicit key. */
 void lb_hasher_init_toeplitz_key(struct lb_hasher *h, const uint8_t key[LB_TOEPLITZ_KEY_LEN]);
