@@ -204,6 +204,57 @@ static void bench_maglev(int reps)
 	lb_owner_free(o);
 }
 
+/* ==== Linux multipath hash (lb_linux_hash.h) - a separate block ====
+ * ns per lb_hasher_flow() for the LINUX hasher (SipHash-2-4 over the
+ * kernel's 48-byte IPv4 / 72-byte IPv6 flow keys) next to CRC32C on the
+ * same keys, and per lb_ecmp_select() for the Linux kinds (16 next hops,
+ * 128 buckets). */
+static void bench_linux_hash(uint32_t calls)
+{
+	enum { NK = 1024 };
+	static struct lb_flow_key keys[2][NK];
+	for (uint32_t i = 0; i < NK; i++) {
+		keys[0][i] = key_of(i);
+		uint8_t s6[16] = {0xfd, 0, 1, 0}, d6[16] = {0xfd, 0, 2, 0, [15] = 10};
+		uint32_t a = i * 2654435761u;
+		s6[12] = (uint8_t)(a >> 24), s6[13] = (uint8_t)(a >> 16), s6[14] = (uint8_t)(a >> 8), s6[15] = (uint8_t)a;
+		lb_flow_key_v6(&keys[1][i], s6, d6, (uint16_t)(1024 + i), 80, LB_PROTO_TCP);
+	}
+	printf("\n| hash (per 5-tuple) | ns per hash |\n|---|---|\n");
+	static struct lb_hasher lh;
+	const struct {
+		const char *name;
+		enum lb_hash_kind kind;
+		unsigned policy;
+	} hs[] = {{"linux, policy 1 (L4)", LB_HASH_LINUX, 1}, {"linux, policy 0 (L3)", LB_HASH_LINUX, 0},
+		  {"crc32c", LB_HASH_CRC32C, 0}};
+	for (size_t j = 0; j < sizeof hs / sizeof hs[0]; j++) {
+		if (hs[j].kind == LB_HASH_LINUX)
+			lb_hasher_init_linux(&lh, 0x5eed, hs[j].policy);
+		else
+			lb_hasher_init(&lh, hs[j].kind, 0x5eed);
+		for (int f = 0; f < 2; f++) {
+			double t0 = now_s();
+			for (uint32_t c = 0; c < calls; c++)
+				sink += lb_hasher_flow(&lh, &keys[f][c % NK]);
+			printf("| %s, IPv%d | %.1f |\n", hs[j].name, f ? 6 : 4, (now_s() - t0) / calls * 1e9);
+		}
+	}
+	printf("\n| Linux next-hop selection (16 next hops) | ns per call |\n|---|---|\n");
+	const enum lb_ecmp_kind ek[] = {LB_ECMP_LINUX, LB_ECMP_LINUX_RESILIENT};
+	for (size_t i = 0; i < 2; i++) {
+		struct lb_ecmp_params ep = {.kind = ek[i], .buckets = 128, .idle_timer_ns = 120 * LB_NS_PER_S};
+		struct lb_ecmp *g = lb_ecmp_create(&ep);
+		lb_ecmp_set(g, lb_nodeset_first(16), 0);
+		double t0 = now_s();
+		for (uint32_t c = 0; c < calls; c++)
+			sink += (uint64_t)lb_ecmp_select(g, c * 2654435761u, 1);
+		printf("| lb_ecmp_select, %s | %.1f |\n", lb_ecmp_kind_name(ek[i]), (now_s() - t0) / calls * 1e9);
+		lb_ecmp_free(g);
+	}
+}
+/* ==== end of the Linux multipath hash block ==== */
+
 int main(int argc, char **argv)
 {
 	bool big = argc > 1 && strcmp(argv[1], "--big") == 0;
@@ -218,5 +269,6 @@ int main(int argc, char **argv)
 	bench_packet_path(smoke ? 10000 : 4000000);
 	bench_calls(smoke ? 10000 : 20000000);
 	bench_maglev(smoke ? 2 : 50);
+	bench_linux_hash(smoke ? 10000 : 10000000); /* Linux multipath hash block */
 	return sink == 42 ? 1 : 0;
 }

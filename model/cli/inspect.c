@@ -57,22 +57,60 @@ static gboolean parse_u64(const char *s, uint64_t *out)
 
 static void hash_usage(void)
 {
-	fputs("usage: lbsim hash [--seed N] tcp|udp SRC SPORT DST DPORT\n", stderr);
+	fputs("usage: lbsim hash [--seed N] [--linux-seed N] [--nexthops N] tcp|udp SRC SPORT DST DPORT\n"
+	      "  --seed N        seed of the toeplitz, crc32c and fast hashes (default 0)\n"
+	      "  --linux-seed N  net.ipv4.fib_multipath_hash_seed for the linux hash, 1..4294967295\n"
+	      "                  (default: --seed if in that range; 0 is the kernel's random seed)\n"
+	      "  --nexthops N    also print the next hop (0..N-1) a Linux multipath route of N\n"
+	      "                  equal-weight next hops picks, as `ip route get` would\n",
+	      stderr);
+}
+
+/* The Linux multipath hash under policies 0 and 1 (lb_linux_hash.h): the
+ * kernel's 32-bit mhash and the value it selects with, mhash >> 1. */
+static void print_linux(const struct lb_flow_key *k, uint64_t seed, unsigned nexthops)
+{
+	if (seed == 0 || seed > UINT32_MAX) {
+		printf("linux        (needs --linux-seed 1..4294967295: the kernel's seed 0 is random)\n");
+		return;
+	}
+	int32_t ub[LB_MAX_NODES];
+	if (nexthops)
+		lb_linux_upper_bounds(NULL, nexthops, ub);
+	for (unsigned policy = LB_LINUX_HASH_L3; policy <= LB_LINUX_HASH_L4; policy++) {
+		uint32_t mhash = lb_linux_flow_hash(k, (uint32_t)seed, (enum lb_linux_hash_policy)policy, 0);
+		printf("linux-l%u     0x%08" PRIx32 "   multipath 0x%08" PRIx32 " (policy %u, seed %" PRIu64 ")",
+		       policy == LB_LINUX_HASH_L3 ? 3u : 4u, mhash, lb_linux_mp_hash(mhash), policy, seed);
+		if (nexthops)
+			printf("   next hop %u of %u", lb_linux_hthr_select(ub, nexthops, lb_linux_mp_hash(mhash)),
+			       nexthops);
+		printf("\n");
+	}
 }
 
 int inspect_hash(int argc, char **argv)
 {
-	uint64_t seed = 0;
+	uint64_t seed = 0, linux_seed = 0, nexthops = 0;
+	bool have_linux_seed = false;
 	int i = 2;
-	if (i < argc && strcmp(argv[i], "--seed") == 0) {
-		if (i + 1 >= argc || !parse_u64(argv[i + 1], &seed)) {
+	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
+		uint64_t *dst = strcmp(argv[i], "--seed") == 0         ? &seed
+				: strcmp(argv[i], "--linux-seed") == 0 ? &linux_seed
+				: strcmp(argv[i], "--nexthops") == 0   ? &nexthops
+								       : NULL;
+		if (!dst || i + 1 >= argc || !parse_u64(argv[i + 1], dst)) {
 			hash_usage();
 			return 2;
 		}
+		have_linux_seed |= dst == &linux_seed;
 		i += 2;
 	}
 	if (argc - i != 5) {
 		hash_usage();
+		return 2;
+	}
+	if (nexthops > LB_MAX_NODES) {
+		fprintf(stderr, "lbsim: --nexthops %" PRIu64 ": expected 1..%d\n", nexthops, LB_MAX_NODES);
 		return 2;
 	}
 	struct lb_flow_key k;
@@ -91,6 +129,7 @@ int inspect_hash(int argc, char **argv)
 		if (kinds[j] == LB_HASH_TOEPLITZ)
 			printf("toeplitz-ip  0x%08" PRIx32 "   (addresses only)\n", lb_toeplitz_ip(&h, &k));
 	}
+	print_linux(&k, have_linux_seed ? linux_seed : seed, (unsigned)nexthops);
 	return 0;
 }
 

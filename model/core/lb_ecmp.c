@@ -1,6 +1,9 @@
-/* lb_ecmp.c - router ECMP groups: modulo-N, hash-threshold (RFC 2992) and
- * resilient buckets (Linux nexthop groups).  Design note: doc/ecmp.md. */
+/* lb_ecmp.c - router ECMP groups: modulo-N, hash-threshold (RFC 2992),
+ * resilient buckets (after Linux nexthop groups), and the kernel's own
+ * selections (lb_linux_hash.c, lb_linux_res.c).  Design note: doc/ecmp.md. */
 #include "lbcore/lb_ecmp.h"
+#include "lbcore/lb_linux_hash.h"
+#include "lbcore/lb_linux_res.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -22,6 +25,11 @@ struct lb_ecmp {
 	uint32_t wants[LB_MAX_NODES];      /* target share, by node id */
 	uint32_t deficit;                  /* sum of max(0, wants - count) */
 	unsigned cursor;                   /* index into nh[]: first under-served */
+	uint64_t unbalanced_since;         /* when deficit last became > 0; LB_TIME_NEVER: balanced */
+	/* Linux kinds */
+	uint32_t weight[LB_MAX_NODES];     /* by node id, 1 unless weighted */
+	int32_t ub[LB_MAX_NODES];          /* LB_ECMP_LINUX: upper bounds, by position */
+	struct lb_linux_res *lres;         /* LB_ECMP_LINUX_RESILIENT */
 	struct lb_ecmp_stats st;
 };
 
@@ -29,7 +37,8 @@ struct lb_ecmp *lb_ecmp_create(const struct lb_ecmp_params *p)
 {
 	if (!p)
 		return NULL;
-	if (p->kind != LB_ECMP_MODULO && p->kind != LB_ECMP_HASH_THRESHOLD && p->kind != LB_ECMP_RESILIENT)
+	if (p->kind != LB_ECMP_MODULO && p->kind != LB_ECMP_HASH_THRESHOLD && p->kind != LB_ECMP_RESILIENT &&
+	    p->kind != LB_ECMP_LINUX && p->kind != LB_ECMP_LINUX_RESILIENT)
 		return NULL;
 	if (p->kind == LB_ECMP_RESILIENT && (p->buckets == 0 || p->buckets > LB_ECMP_MAX_BUCKETS))
 		return NULL;
@@ -37,7 +46,16 @@ struct lb_ecmp *lb_ecmp_create(const struct lb_ecmp_params *p)
 	if (!g)
 		return NULL;
 	g->p = *p;
-	if (p->kind == LB_ECMP_RESILIENT) {
+	for (unsigned id = 0; id < LB_MAX_NODES; id++)
+		g->weight[id] = 1;
+	if (p->kind == LB_ECMP_LINUX_RESILIENT) {
+		struct lb_linux_res_params rp = {.buckets = p->buckets,
+						 .idle_timer_ns = p->idle_timer_ns,
+						 .unbalanced_timer_ns = p->unbalanced_timer_ns};
+		g->lres = lb_linux_res_create(&rp);
+		if (!g->lres)
+			goto err;
+	} else if (p->kind == LB_ECMP_RESILIENT) {
 		g->bucket_nh = malloc(p->buckets);
 		g->bucket_used = calloc(p->buckets, sizeof *g->bucket_used);
 		if (!g->bucket_nh || !g->bucket_used)
@@ -46,7 +64,9 @@ struct lb_ecmp *lb_ecmp_create(const struct lb_ecmp_params *p)
 	} else {
 		g->p.buckets = 0;
 		g->p.idle_timer_ns = 0;
+		g->p.unbalanced_timer_ns = 0;
 	}
+	g->unbalanced_since = LB_TIME_NEVER;
 	return g;
 err:
 	lb_ecmp_free(g);
@@ -59,6 +79,7 @@ void lb_ecmp_free(struct lb_ecmp *g)
 		return;
 	free(g->bucket_nh);
 	free(g->bucket_used);
+	lb_linux_res_free(g->lres);
 	free(g);
 }
 
@@ -111,8 +132,14 @@ static unsigned threshold_find(const struct lb_ecmp *g, uint32_t hash)
  *   plus the survivors' excess, so every orphan finds a home.
  * - lb_ecmp_tick() moves buckets of overweight next hops that have been
  *   idle for idle_timer to underweight next hops.  A moved bucket is
- *   stamped as used at the move, so it cannot bounce.  The kernel's
- *   unbalanced timer (force moves after a bound) is not modelled.
+ *   stamped as used at the move, so it cannot bounce.
+ * - The unbalanced timer (the kernel's unbalanced_timer, 0 = never): once
+ *   the group has been unbalanced (deficit > 0) for that long, buckets of
+ *   overweight next hops move whether idle or not (the kernel's
+ *   nh_res_bucket_should_migrate(): "force" when unbalanced_since +
+ *   unbalanced_timer has passed).  Without it, busy buckets never move: a
+ *   next hop that once took over every bucket keeps its surplus for as
+ *   long as its flows keep sending (doc/model.md shows it).
  * Invariants (when the set is not empty): every bucket holds a next hop of
  * the set; count[] sums to B; deficit = sum over the set of
  * max(0, wants - count); tick moves nothing when deficit = 0.  Underweight
@@ -134,6 +161,8 @@ static void res_move(struct lb_ecmp *g, uint32_t b, uint64_t now_ns)
 	g->count[to]++;
 	g->bucket_used[b] = now_ns;
 	g->deficit--;
+	if (g->deficit == 0)
+		g->unbalanced_since = LB_TIME_NEVER;
 }
 
 static uint32_t res_set(struct lb_ecmp *g, uint64_t now_ns)
@@ -161,6 +190,8 @@ static uint32_t res_set(struct lb_ecmp *g, uint64_t now_ns)
 		if (g->count[id] < g->wants[id])
 			g->deficit += g->wants[id] - g->count[id];
 	}
+	if (g->deficit > 0 && g->unbalanced_since == LB_TIME_NEVER)
+		g->unbalanced_since = now_ns;
 	for (uint32_t b = 0; b < B; b++) {
 		uint8_t id = g->bucket_nh[b];
 		if (id == NO_NH || !lb_nodeset_has(g->set, id)) {
@@ -176,11 +207,29 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+static bool is_linux(const struct lb_ecmp *g)
+{
+	return g->p.kind == LB_ECMP_LINUX || g->p.kind == LB_ECMP_LINUX_RESILIENT;
+}
+
 int lb_ecmp_set(struct lb_ecmp *g, lb_nodeset nexthops, uint64_t now_ns)
 {
+	return lb_ecmp_set_weighted(g, nexthops, NULL, now_ns);
+}
+
+int lb_ecmp_set_weighted(struct lb_ecmp *g, lb_nodeset nexthops, const uint32_t weights[LB_MAX_NODES],
+			 uint64_t now_ns)
+{
 	assert(g);
-	if (nexthops == g->set)
+	uint32_t w[LB_MAX_NODES];
+	for (unsigned id = 0; id < LB_MAX_NODES; id++) {
+		w[id] = weights && lb_nodeset_has(nexthops, id) ? weights[id] : 1;
+		if (w[id] == 0 || w[id] > LB_LINUX_WEIGHT_MAX || (w[id] != 1 && !is_linux(g)))
+			return -EINVAL;
+	}
+	if (nexthops == g->set && memcmp(w, g->weight, sizeof w) == 0)
 		return 0;
+	memcpy(g->weight, w, sizeof w);
 	g->set = nexthops;
 	g->n = 0;
 	for (unsigned id = 0; id < LB_MAX_NODES; id++)
@@ -188,10 +237,17 @@ int lb_ecmp_set(struct lb_ecmp *g, lb_nodeset nexthops, uint64_t now_ns)
 			g->nh[g->n++] = (uint8_t)id;
 	g->st.changes++;
 	uint32_t moved = 0;
+	uint32_t wpos[LB_MAX_NODES];
+	for (unsigned i = 0; i < g->n; i++)
+		wpos[i] = w[g->nh[i]];
 	if (g->p.kind == LB_ECMP_HASH_THRESHOLD)
 		threshold_build(g);
 	else if (g->p.kind == LB_ECMP_RESILIENT)
 		moved = res_set(g, now_ns);
+	else if (g->p.kind == LB_ECMP_LINUX && g->n > 0)
+		lb_linux_upper_bounds(wpos, g->n, g->ub);
+	else if (g->p.kind == LB_ECMP_LINUX_RESILIENT)
+		moved = (uint32_t)lb_linux_res_set(g->lres, g->nh, wpos, g->n, now_ns);
 	g->st.moved_at_once += moved;
 	return (int)moved;
 }
@@ -209,6 +265,10 @@ int lb_ecmp_select(struct lb_ecmp *g, uint32_t hash, uint64_t now_ns)
 		return g->nh[hash % g->n];
 	case LB_ECMP_HASH_THRESHOLD:
 		return g->nh[threshold_find(g, hash)];
+	case LB_ECMP_LINUX:
+		return g->nh[lb_linux_hthr_select(g->ub, g->n, lb_linux_mp_hash(hash))];
+	case LB_ECMP_LINUX_RESILIENT:
+		return lb_linux_res_select(g->lres, lb_linux_mp_hash(hash), now_ns);
 	case LB_ECMP_RESILIENT:
 	default: {
 		uint32_t b = hash % g->p.buckets;
@@ -228,11 +288,18 @@ static bool res_candidate(const struct lb_ecmp *g, uint32_t b)
 int lb_ecmp_tick(struct lb_ecmp *g, uint64_t now_ns)
 {
 	assert(g);
+	if (g->p.kind == LB_ECMP_LINUX_RESILIENT) {
+		int moved = lb_linux_res_upkeep(g->lres, now_ns);
+		g->st.moved_idle += (uint64_t)moved;
+		return moved;
+	}
 	if (g->p.kind != LB_ECMP_RESILIENT)
 		return 0;
 	uint32_t moved = 0;
+	bool forced = g->p.unbalanced_timer_ns != 0 && g->unbalanced_since != LB_TIME_NEVER &&
+		      sat_add(g->unbalanced_since, g->p.unbalanced_timer_ns) <= now_ns;
 	for (uint32_t b = 0; b < g->p.buckets && g->deficit > 0; b++) {
-		if (res_candidate(g, b) && sat_add(g->bucket_used[b], g->p.idle_timer_ns) <= now_ns) {
+		if (res_candidate(g, b) && (forced || sat_add(g->bucket_used[b], g->p.idle_timer_ns) <= now_ns)) {
 			res_move(g, b, now_ns);
 			moved++;
 		}
@@ -245,8 +312,12 @@ uint64_t lb_ecmp_next_deadline(const struct lb_ecmp *g)
 {
 	assert(g);
 	uint64_t d = LB_TIME_NEVER;
+	if (g->p.kind == LB_ECMP_LINUX_RESILIENT)
+		return lb_linux_res_next_upkeep(g->lres);
 	if (g->p.kind != LB_ECMP_RESILIENT || g->deficit == 0)
 		return d;
+	if (g->p.unbalanced_timer_ns != 0 && g->unbalanced_since != LB_TIME_NEVER)
+		d = sat_add(g->unbalanced_since, g->p.unbalanced_timer_ns);
 	for (uint32_t b = 0; b < g->p.buckets; b++) {
 		if (res_candidate(g, b)) {
 			uint64_t t = sat_add(g->bucket_used[b], g->p.idle_timer_ns);
@@ -266,6 +337,8 @@ lb_nodeset lb_ecmp_nexthops(const struct lb_ecmp *g)
 uint32_t lb_ecmp_buckets_of(const struct lb_ecmp *g, unsigned node)
 {
 	assert(g);
+	if (g->p.kind == LB_ECMP_LINUX_RESILIENT)
+		return lb_linux_res_count(g->lres, node);
 	if (g->p.kind != LB_ECMP_RESILIENT || node >= LB_MAX_NODES)
 		return 0;
 	return g->count[node];
@@ -274,6 +347,8 @@ uint32_t lb_ecmp_buckets_of(const struct lb_ecmp *g, unsigned node)
 int lb_ecmp_bucket(const struct lb_ecmp *g, uint32_t b)
 {
 	assert(g);
+	if (g->p.kind == LB_ECMP_LINUX_RESILIENT)
+		return lb_linux_res_bucket(g->lres, b);
 	if (g->p.kind != LB_ECMP_RESILIENT || b >= g->p.buckets || g->bucket_nh[b] == NO_NH)
 		return -ENOENT;
 	return g->bucket_nh[b];

@@ -13,8 +13,11 @@
  * state = fmix64(state ^ w) (murmur3's finaliser: xorshift 33, multiply,
  * xorshift 33, multiply, xorshift 33); result = low 32 bits of the last
  * fmix64(state ^ length).
+ *
+ * LINUX: lb_linux_hash.c.
  */
 #include "lbcore/lb_hash.h"
+#include "lbcore/lb_linux_hash.h"
 
 #include <errno.h>
 #include <string.h>
@@ -104,8 +107,21 @@ int lb_hasher_init(struct lb_hasher *h, enum lb_hash_kind kind, uint64_t seed)
 	case LB_HASH_FAST:
 		h->kind = kind;
 		return 0;
+	case LB_HASH_LINUX:
+		return lb_hasher_init_linux(h, seed, LB_LINUX_HASH_L4);
 	}
 	return -EINVAL;
+}
+
+int lb_hasher_init_linux(struct lb_hasher *h, uint64_t seed, unsigned policy)
+{
+	memset(h, 0, sizeof *h);
+	if (seed == 0 || seed > UINT32_MAX || (policy != LB_LINUX_HASH_L3 && policy != LB_LINUX_HASH_L4))
+		return -EINVAL;
+	h->kind = LB_HASH_LINUX;
+	h->seed = seed;
+	h->linux_policy = (uint8_t)policy;
+	return 0;
 }
 
 /* The key's hash input: src, dst, sport, dport (+ proto when with_proto). */
@@ -171,6 +187,8 @@ static uint32_t hash_bytes(const struct lb_hasher *h, const struct lb_flow_key *
 		return crc_table(h, (uint32_t)h->seed, in, flow_bytes(k, in, true, true, swap));
 	case LB_HASH_FAST:
 		return fast(h->seed, in, flow_bytes(k, in, true, true, swap));
+	case LB_HASH_LINUX:
+		return lb_linux_flow_hash(k, (uint32_t)h->seed, (enum lb_linux_hash_policy)h->linux_policy, 0);
 	}
 	return 0;
 }

@@ -90,7 +90,9 @@ struct lb_router *lb_router_create(const struct lb_router_params *p)
 	r->ecmp = lb_ecmp_create(&p->ecmp);
 	if (p->strategy->router_state_size)
 		r->strategy_state = calloc(1, p->strategy->router_state_size);
-	if (!r->routes || !r->ecmp || lb_hasher_init(&r->hasher, p->hash, p->hash_seed) < 0 ||
+	int hrc = p->hash == LB_HASH_LINUX ? lb_hasher_init_linux(&r->hasher, p->hash_seed, p->hash_policy)
+					   : lb_hasher_init(&r->hasher, p->hash, p->hash_seed);
+	if (!r->routes || !r->ecmp || hrc < 0 ||
 	    (p->strategy->router_state_size && !r->strategy_state)) {
 		lb_router_free(r);
 		return NULL;

@@ -101,8 +101,10 @@ struct scenario {
 	enum lb_ecmp_kind ecmp;
 	enum lb_hash_kind ecmp_hash;
 	uint32_t ecmp_hash_seed;
+	uint32_t linux_hash_policy;       /* ecmp_hash = linux: fib_multipath_hash_policy, 0 or 1 */
 	uint32_t resilient_buckets;
 	uint64_t resilient_idle_timer_ns;
+	uint64_t resilient_unbalanced_timer_ns;
 	uint64_t refresh_interval_ns;
 	uint64_t hold_time_ns;
 	uint64_t processing_delay_ns;

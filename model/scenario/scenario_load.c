@@ -220,6 +220,14 @@ static bool cross_check(struct scenario_ctx *c, GError **err)
 			    "must be in 1..%" PRIu32 " with router.ecmp = resilient", LB_ECMP_MAX_BUCKETS);
 		return false;
 	}
+	if (sc->ecmp_hash == LB_HASH_LINUX && sc->ecmp_hash_seed == 0) {
+		kd = scenario_find_key("router", "ecmp_hash_seed");
+		g_autofree gchar *v = scenario_shown_value(c, kd);
+		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
+				     "must be 1..4294967295 with router.ecmp_hash = linux (0 is the kernel's random "
+				     "per-boot seed, which no model can predict)");
+		return false;
+	}
 	struct lb_member_params mp = {.self = 0, .peers = 1, .interval_ns = sc->heartbeat_interval_ns,
 				      .misses = sc->heartbeat_misses};
 	if (lb_member_check(&mp) < 0) {

@@ -626,9 +626,42 @@ static void test_route_expire_order(void)
 	lb_route_free(rt);
 }
 
+/* Resilient with every bucket busy: after {0} -> {0,1}, node 1 wants half
+ * the buckets, but none is ever idle for idle_timer (each is used every
+ * 1 ms).  Unbalanced timer 0 (the kernel's default): nothing ever moves;
+ * 500 ms: everything node 1 wants moves at exactly 1.5 s (unbalanced since
+ * the set change at 1 s, nh_res_bucket_should_migrate's "force"). */
+static void test_resilient_unbalanced_timer(void)
+{
+	for (int forced = 0; forced < 2; forced++) {
+		struct lb_ecmp_params p = {.kind = LB_ECMP_RESILIENT, .buckets = 8, .idle_timer_ns = LB_NS_PER_S,
+					   .unbalanced_timer_ns = forced ? 500 * LB_NS_PER_MS : 0};
+		struct lb_ecmp *g = lb_ecmp_create(&p);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+		lb_ecmp_set(g, 0x1, 0);
+		lb_ecmp_set(g, 0x3, LB_NS_PER_S);
+		CU_ASSERT_EQUAL(lb_ecmp_buckets_of(g, 1), 0);
+		/* the buckets filled at 0 are idle since then: a tick is due at once */
+		CU_ASSERT_EQUAL(lb_ecmp_next_deadline(g), LB_NS_PER_S);
+		for (uint64_t t = LB_NS_PER_S; t <= 10 * LB_NS_PER_S; t += LB_NS_PER_MS) {
+			for (uint32_t b = 0; b < 8; b++)
+				lb_ecmp_select(g, b, t);
+			if (lb_ecmp_next_deadline(g) <= t)
+				lb_ecmp_tick(g, t);
+			if (forced && t == 1499 * LB_NS_PER_MS)
+				CU_ASSERT_EQUAL(lb_ecmp_buckets_of(g, 1), 0);
+			if (forced && t == 1500 * LB_NS_PER_MS)
+				CU_ASSERT_EQUAL(lb_ecmp_buckets_of(g, 1), 4);
+		}
+		CU_ASSERT_EQUAL(lb_ecmp_buckets_of(g, 1), forced ? 4 : 0);
+		CU_ASSERT_EQUAL(lb_ecmp_next_deadline(g), forced ? LB_TIME_NEVER : 10 * LB_NS_PER_S + LB_NS_PER_S);
+		lb_ecmp_free(g);
+	}
+}
+
 void lb_test_register(void)
 {
-	LB_SUITE("ecmp", LB_TEST(test_kind_names), LB_TEST(test_params), LB_TEST(test_empty),
+	LB_SUITE("ecmp", LB_TEST(test_kind_names), LB_TEST(test_resilient_unbalanced_timer), LB_TEST(test_params), LB_TEST(test_empty),
 		 LB_TEST(test_modulo_pinned), LB_TEST(test_threshold_pinned), LB_TEST(test_threshold_disruption),
 		 LB_TEST(test_modulo_disruption), LB_TEST(test_resilient_remove), LB_TEST(test_resilient_busy_bucket),
 		 LB_TEST(test_resilient_small_table), LB_TEST(test_resilient_never_idle));

@@ -19,7 +19,26 @@
  *                           the other buckets move to under-served next hops
  *                           later, one by one, once idle for idle_timer_ns
  *                           (lb_ecmp_tick), until each next hop holds floor
- *                           or ceil(B/N).  No unbalanced timer.
+ *                           or ceil(B/N); once the group has been
+ *                           unbalanced for unbalanced_timer_ns (0: never),
+ *                           busy buckets move too (the kernel's timers; the
+ *                           fill order and the hash bits used are lbsim's,
+ *                           LB_ECMP_LINUX_RESILIENT is the kernel's own).
+ *
+ * and two that reproduce the Linux kernel bit for bit (lb_linux_hash.h,
+ * lb_linux_res.h; doc/ecmp.md).  Their input is the 32-bit hash of
+ * lb_hasher_flow(); they select with hash >> 1, as the kernel selects with
+ * fib_multipath_hash() = mhash >> 1, so with the LINUX hasher they make
+ * the kernel's choice.  Next hops are in ascending id order = the order of
+ * the kernel's route or group; weights by lb_ecmp_set_weighted():
+ *
+ *   LB_ECMP_LINUX           a plain multipath route (fib_rebalance() bounds,
+ *                           fib_select_multipath()), which is also a
+ *                           hash-threshold nexthop group: next hop i owns
+ *                           hash >> 1 <= round(2^31 (w0+..+wi) / W) - 1.
+ *   LB_ECMP_LINUX_RESILIENT a resilient nexthop group: B buckets, bucket
+ *                           (hash >> 1) % B, the kernel's fill order,
+ *                           idle and unbalanced timers (lb_linux_res.h).
  *
  * Cost: lb_ecmp_set() does all the work (O(N) or O(B)); lb_ecmp_select() is
  * a modulo, a binary search over at most 63 thresholds (no division), or a
@@ -45,7 +64,9 @@ extern "C" {
 #define LB_ECMP_KINDS(X)                                                                      \
 	X(LB_ECMP_MODULO, "modulo", "next hop hash mod N")                                      \
 	X(LB_ECMP_HASH_THRESHOLD, "hash-threshold", "RFC 2992 hash-threshold regions")            \
-	X(LB_ECMP_RESILIENT, "resilient", "Linux-style resilient next-hop buckets")
+	X(LB_ECMP_RESILIENT, "resilient", "Linux-style resilient next-hop buckets")              \
+	X(LB_ECMP_LINUX, "linux", "Linux's hash-threshold: fib_rebalance() upper bounds (bit-exact)") \
+	X(LB_ECMP_LINUX_RESILIENT, "linux-resilient", "Linux's resilient nexthop group (bit-exact)")
 enum lb_ecmp_kind { LB_ECMP_KINDS(LB_KIND_ENUM) };
 #define LB_ECMP_KIND_COUNT (0 LB_ECMP_KINDS(LB_KIND_ONE))
 extern const struct lb_kind_table lb_ecmp_kind_table;
@@ -61,6 +82,11 @@ struct lb_ecmp_params {
 	 * LB_TIME_NEVER = never: only removed next hops' buckets move). */
 	uint32_t buckets;
 	uint64_t idle_timer_ns;
+	/* Both resilient kinds: the unbalanced timer (0 = never force a busy
+	 * bucket to move: the kernel's default, NH_RES_DEFAULT_UNBALANCED_TIMER).
+	 * LB_ECMP_LINUX_RESILIENT: buckets 1..65535, idle_timer_ns as the
+	 * kernel's idle_timer (its default 120 s; 0: a bucket is always idle). */
+	uint64_t unbalanced_timer_ns;
 };
 
 /* Counters (monotonic since creation). */
@@ -94,6 +120,15 @@ void lb_ecmp_free(struct lb_ecmp *g);
  * hash-threshold); never fails. */
 int lb_ecmp_set(struct lb_ecmp *g, lb_nodeset nexthops, uint64_t now_ns);
 
+/* lb_ecmp_set() with a weight per next hop: weights[id] for every id in
+ * nexthops (1..256 as a plain route's `weight`, up to 65536 in a nexthop
+ * group); weights NULL = all 1.  Only the Linux kinds take weights other
+ * than 1.  A change of weights alone is a change of the set.  Returns as
+ * lb_ecmp_set(), or -EINVAL (a weight out of range, or not 1 for a kind
+ * without weights; the group is then unchanged). */
+int lb_ecmp_set_weighted(struct lb_ecmp *g, lb_nodeset nexthops, const uint32_t weights[LB_MAX_NODES],
+			 uint64_t now_ns);
+
 /* The next hop for a flow hash.  Resilient: also records now_ns as the
  * bucket's last-used time.  Returns the node id (0..63), or -ENOENT when
  * the set is empty. */
@@ -103,7 +138,9 @@ int lb_ecmp_select(struct lb_ecmp *g, uint32_t hash, uint64_t now_ns);
  * more buckets than its target share and (b) idle, i.e. last_used +
  * idle_timer <= now_ns, to an under-served next hop, scanning buckets in
  * index order, until no next hop is under-served.  Returns the number of
- * buckets moved (>= 0); always 0 for modulo and hash-threshold. */
+ * buckets moved (>= 0); always 0 for modulo and hash-threshold.
+ * Linux resilient: the kernel's delayed upkeep (lb_linux_res_upkeep()),
+ * a no-op before lb_ecmp_next_deadline(). */
 int lb_ecmp_tick(struct lb_ecmp *g, uint64_t now_ns);
 
 /* The earliest time at which lb_ecmp_tick() may move a bucket given no
@@ -115,8 +152,8 @@ uint64_t lb_ecmp_next_deadline(const struct lb_ecmp *g);
 /* The current set of next hops. */
 lb_nodeset lb_ecmp_nexthops(const struct lb_ecmp *g);
 
-/* Resilient: the number of buckets node holds now (0 if node >= 64);
- * modulo and hash-threshold: 0. */
+/* Resilient (both kinds): the number of buckets node holds now (0 if
+ * node >= 64); other kinds: 0. */
 uint32_t lb_ecmp_buckets_of(const struct lb_ecmp *g, unsigned node);
 
 /* Resilient: the next hop of bucket b (no side effect on its last-used
@@ -127,8 +164,8 @@ int lb_ecmp_bucket(const struct lb_ecmp *g, uint32_t b);
 /* Copies the counters into *out (out must not be NULL). */
 void lb_ecmp_get_stats(const struct lb_ecmp *g, struct lb_ecmp_stats *out);
 
-/* "modulo", "hash-threshold", "resilient" <-> kind.  parse returns 0 and
- * sets *out, or -EINVAL (s NULL or unknown; *out untouched).  name returns
+/* "modulo", "hash-threshold", "resilient", "linux", "linux-resilient" <->
+ * kind.  parse returns 0 and sets *out, or -EINVAL (s NULL or unknown; *out untouched).  name returns
  * a static string, or NULL for an unknown kind. */
 int lb_ecmp_kind_parse(const char *s, enum lb_ecmp_kind *out);
 const char *lb_ecmp_kind_name(enum lb_ecmp_kind kind);

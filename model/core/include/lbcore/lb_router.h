@@ -124,6 +124,7 @@ struct lb_router_params {
 	                            advertises it, refreshed at start, installed */
 	enum lb_hash_kind hash;  /* the router's own flow hash */
 	uint64_t hash_seed;
+	unsigned hash_policy;    /* LB_HASH_LINUX: fib_multipath_hash_policy (0 L3, 1 L4) */
 	struct lb_ecmp_params ecmp;
 	uint64_t hold_time_ns;         /* > 0 */
 	uint64_t processing_delay_ns;  /* ideal */

@@ -5,6 +5,8 @@
 #include "lb_types.h"
 #include "lb_flow.h"
 #include "lb_hash.h"
+#include "lb_linux_hash.h"
+#include "lb_linux_res.h"
 #include "lb_owner.h"
 #include "lb_session.h"
 #include "lb_steer.h"
