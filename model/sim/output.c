@@ -16,7 +16,8 @@ const char sim_summary_header[] =
 	"sent,delivered,in_flight,lost,drop_blackhole,drop_steer_dead,drop_no_state,"
 	"drop_queue,drop_no_route,drop_link,flows_total,flows_broken,t_fail_s,t_detect_s,"
 	"t_readvertise_s,t_install_s,t_restore_s,loss_window_s,backplane_bytes,events,"
-	"peak_node_share";
+	"peak_node_share,window_blackhole_s,window_steer_dead_s,window_no_state_s,window_queue_s,"
+	"window_no_route_s,window_link_s,flows_alive_at_fail,flows_broken_alive,broken_fraction_alive";
 
 const char *output_seconds(char *buf, uint64_t t_ns)
 {
@@ -52,6 +53,15 @@ void output_summary_row(GString *out, const struct scenario *sc, const struct si
 			       output_seconds(t[1], s->t_detect_ns), output_seconds(t[2], s->t_readvertise_ns),
 			       output_seconds(t[3], s->t_install_ns), output_seconds(t[4], s->t_restore_ns),
 			       output_seconds(t[5], window), m->backplane_bytes, s->events, s->peak_node_share);
+	out->str[out->len - 1] = ','; /* the row goes on */
+	for (int c = 0; c < SIM_DROP_N; c++) {
+		uint64_t w = m->last_drop_cause_ns[c] == LB_TIME_NEVER ? LB_TIME_NEVER : m->last_drop_cause_ns[c] - m->t_fail_ns;
+		g_string_append_printf(out, "%s,", output_seconds(t[0], w));
+	}
+	g_string_append_printf(out, "%" PRIu64 ",%" PRIu64 ",", s->flows_alive_at_fail, s->broken_alive_at_fail);
+	if (s->flows_alive_at_fail)
+		g_string_append_printf(out, "%.6f", (double)s->broken_alive_at_fail / (double)s->flows_alive_at_fail);
+	g_string_append_c(out, '\n');
 }
 
 static GString *timeseries_csv(const struct sim_metrics *m)

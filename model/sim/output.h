@@ -21,7 +21,10 @@ struct sim_summary {
 	uint64_t in_flight;  /* data packets inside the network at the end */
 	uint64_t events;     /* simulator events executed */
 	uint64_t t_detect_ns, t_readvertise_ns, t_install_ns, t_restore_ns; /* LB_TIME_NEVER: empty */
-	double peak_node_share; /* largest share of one bin's VIP packets drawn by one node after the failure */
+	double peak_node_share; /* largest share of the VIP's packets drawn by one node after the failure,
+	                           over spans of bins holding >= 100 packets (or all after the failure) */
+	uint64_t flows_alive_at_fail;  /* flows that had started and not ended at t_fail */
+	uint64_t broken_alive_at_fail; /* ... of which broke */
 	double wall_s;          /* run.json only */
 };
 

@@ -308,7 +308,42 @@ fail:
 	return NULL;
 }
 
-/* Summary times, relative to the first failure; peak node share. */
+/* The largest share of the VIP's packets one node drew from the router
+ * after t0, over spans of consecutive bins holding at least PEAK_MIN_PACKETS
+ * (one bin when it holds that many; at light load the span grows until it
+ * does, so the share is never a ratio of a handful of packets), or over
+ * everything after t0 when even that holds fewer. */
+#define PEAK_MIN_PACKETS 100
+
+static double peak_node_share(const struct sim_metrics *m, uint64_t t0)
+{
+	double peak = 0;
+	size_t first = metrics_bin(m, t0);
+	uint64_t per[LB_MAX_NODES];
+	for (size_t b = first; b < m->n_bins; b++) {
+		uint64_t sum = 0;
+		memset(per, 0, sizeof per);
+		size_t e = b;
+		for (; e < m->n_bins && sum < PEAK_MIN_PACKETS; e++) {
+			for (unsigned i = 0; i < m->n_nodes; i++) {
+				uint64_t x = m->node_bins[e * m->n_nodes + i].rx_router;
+				per[i] += x;
+				sum += x;
+			}
+		}
+		if (sum == 0 || (sum < PEAK_MIN_PACKETS && b > first))
+			break; /* the tail is lighter than the whole span from the first bin */
+		for (unsigned i = 0; i < m->n_nodes; i++)
+			if ((double)per[i] / (double)sum > peak)
+				peak = (double)per[i] / (double)sum;
+		if (e == m->n_bins)
+			break;
+	}
+	return peak;
+}
+
+/* Summary times, relative to the first failure; peak node share; flows
+ * alive at the failure. */
 static void summarize(struct world *w)
 {
 	const struct scenario *sc = w->sc;
@@ -333,16 +368,13 @@ static void summarize(struct world *w)
 		if (s->t_restore_ns == LB_TIME_NEVER && sim_event_is(e, SIM_EV_NODE, LB_NE_RESTORE))
 			s->t_restore_ns = e->t_ns;
 	}
-	/* Peak share of the VIP's packets drawn by one node in one bin after the failure. */
-	for (size_t b = metrics_bin(&w->m, t0); b < w->m.n_bins; b++) {
-		uint64_t sum = 0, max = 0;
-		for (unsigned i = 0; i < w->n_nodes; i++) {
-			uint64_t x = w->m.node_bins[b * w->n_nodes + i].rx_router;
-			sum += x;
-			max = x > max ? x : max;
+	s->peak_node_share = peak_node_share(&w->m, t0);
+	for (size_t i = 0; i < w->flows.n; i++) {
+		const struct sim_flow_rec *f = &flows_at(&w->flows, (uint32_t)i)->rec;
+		if (f->start_ns <= t0 && f->end_ns > t0) {
+			s->flows_alive_at_fail++;
+			s->broken_alive_at_fail += f->broken;
 		}
-		if (sum >= 100 && (double)max / (double)sum > s->peak_node_share)
-			s->peak_node_share = (double)max / (double)sum;
 	}
 }
 

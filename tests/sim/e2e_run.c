@@ -49,6 +49,8 @@ gboolean e2e_run(const char *name, const char *const *sets, const char *out_dir,
 	r->m.t_fail_ns = m->t_fail_ns;
 	r->m.first_drop_after_fail_ns = m->first_drop_after_fail_ns;
 	r->m.last_drop_after_fail_ns = m->last_drop_after_fail_ns;
+	memcpy(r->m.first_drop_cause_ns, m->first_drop_cause_ns, sizeof m->first_drop_cause_ns);
+	memcpy(r->m.last_drop_cause_ns, m->last_drop_cause_ns, sizeof m->last_drop_cause_ns);
 	r->m.backplane_bytes = m->backplane_bytes;
 	r->summary_row = g_string_new(NULL);
 	output_summary_row(r->summary_row, r->sc, m, &r->s);
