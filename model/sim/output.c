@@ -130,6 +130,67 @@ static GString *events_csv(const struct sim_metrics *m)
 	return out;
 }
 
+/* failures.csv: one row per failure or repair of the scenario, in time
+ * order.  Its span runs from its time to the next one's (or the end): the
+ * drops counted in it, the window of each cause (last drop of that cause in
+ * the span - at), and the first detect, re-advertisement (metric < n),
+ * route install and restore in the span.  An install counts when its set
+ * reflects the event: without the node after a failure, with it after a
+ * repair (any install for events without a node). */
+static GString *failures_csv(const struct scenario *sc, const struct sim_metrics *m)
+{
+	GString *out = g_string_new("failure,at_s,kind,node,lost");
+	for (int c = 0; c < SIM_DROP_N; c++)
+		g_string_append_printf(out, ",drop_%s", sim_drop_names[c]);
+	for (int c = 0; c < SIM_DROP_N; c++)
+		g_string_append_printf(out, ",window_%s_s", sim_drop_names[c]);
+	g_string_append(out, ",t_detect_s,t_readvertise_s,t_install_s,t_restore_s\n");
+	char t[32];
+	for (guint i = 0; i < m->failures->len; i++) {
+		const struct sim_failure_stats *f = &g_array_index(m->failures, struct sim_failure_stats, i);
+		uint64_t end = i + 1 < m->failures->len
+				       ? g_array_index(m->failures, struct sim_failure_stats, i + 1).at_ns
+				       : LB_TIME_NEVER;
+		const struct lb_failure_info *info = lb_failure_info(f->kind);
+		uint64_t lost = 0;
+		for (int c = 0; c < SIM_DROP_N; c++)
+			lost += f->drop[c];
+		g_string_append_printf(out, "%u,%s,%s,", i + 1, output_seconds(t, f->at_ns),
+				       lb_kind_name(&lb_failure_kind_table, f->kind));
+		if (f->node >= 0)
+			g_string_append_printf(out, "%d", f->node);
+		g_string_append_printf(out, ",%" PRIu64, lost);
+		for (int c = 0; c < SIM_DROP_N; c++)
+			g_string_append_printf(out, ",%" PRIu64, f->drop[c]);
+		for (int c = 0; c < SIM_DROP_N; c++)
+			g_string_append_printf(
+				out, ",%s",
+				output_seconds(t, f->last_drop_ns[c] == LB_TIME_NEVER ? LB_TIME_NEVER
+										     : f->last_drop_ns[c] - f->at_ns));
+		uint64_t times[4] = {LB_TIME_NEVER, LB_TIME_NEVER, LB_TIME_NEVER, LB_TIME_NEVER};
+		for (guint j = 0; j < m->events->len; j++) {
+			const struct sim_event *e = &g_array_index(m->events, struct sim_event, j);
+			if (e->t_ns < f->at_ns || e->t_ns >= end)
+				continue;
+			if (times[0] == LB_TIME_NEVER && (sim_event_is(e, SIM_EV_NODE, LB_NE_DETECT) ||
+							  sim_event_is(e, SIM_EV_ROUTER, LB_RE_SESSION_DOWN)))
+				times[0] = e->t_ns;
+			if (times[1] == LB_TIME_NEVER && sim_event_is(e, SIM_EV_NODE, LB_NE_ADVERTISE) &&
+			    e->value < (int64_t)sc->base_metric)
+				times[1] = e->t_ns;
+			if (times[2] == LB_TIME_NEVER && sim_event_is(e, SIM_EV_ROUTER, LB_RE_ROUTE_INSTALLED) &&
+			    (f->node < 0 || lb_nodeset_has(e->set, (unsigned)f->node) == info->repair))
+				times[2] = e->t_ns;
+			if (times[3] == LB_TIME_NEVER && sim_event_is(e, SIM_EV_NODE, LB_NE_RESTORE))
+				times[3] = e->t_ns;
+		}
+		for (int k = 0; k < 4; k++)
+			g_string_append_printf(out, ",%s", output_seconds(t, times[k]));
+		g_string_append_c(out, '\n');
+	}
+	return out;
+}
+
 static GString *flows_csv(const struct sim_flows_view *v)
 {
 	GString *out = g_string_new("flow,proto,src,sport,dst,dport,start_s,end_s,sent,received,longest_gap_s,"
@@ -238,6 +299,7 @@ gboolean output_write_run(const char *dir, const struct scenario *sc, const stru
 		      write_one(tmp, "timeseries.csv", timeseries_csv(m), err) &&
 		      write_one(tmp, "nodes.csv", nodes_csv(m), err) &&
 		      write_one(tmp, "events.csv", events_csv(m), err) &&
+		      write_one(tmp, "failures.csv", failures_csv(sc, m), err) &&
 		      (!flows || write_one(tmp, "flows.csv", flows_csv(flows), err)) &&
 		      write_one(tmp, "run.json", run_json(sc, s), err);
 	if (ok)

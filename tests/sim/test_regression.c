@@ -11,6 +11,7 @@
 #include <CUnit/CUnit.h>
 #include <glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../cu_main.h"
@@ -237,6 +238,46 @@ static void test_golden_premature_restore(void)
 	check_golden("premature-restore", "premature-restore.ini", NULL);
 }
 
+/* failures.csv keeps each failure's figures apart (recover-during-wait.ini:
+ * node 1 crashes at 1 s, recovers at 2 s): row 1 is the crash, with its
+ * blackhole window and its install without node 1 before 2 s; row 2 the
+ * recovery, with no blackhole (node 1 advertises n, the survivors n - d:
+ * it gets nothing back before the restore) and an install with node 1 at
+ * or after the survivors' restore.  Row drops sum to the run's losses
+ * after the first failure. */
+static void test_failures_csv(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("lbsim-failures-XXXXXX", NULL);
+	g_autofree gchar *run = g_build_filename(dir, "run", NULL);
+	struct run r;
+	CU_ASSERT_FATAL(e2e_run("recover-during-wait.ini", NULL, run, &r));
+	g_autofree gchar *csv = e2e_slurp(run, "failures.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
+	CU_ASSERT_EQUAL_FATAL(g_strv_length(lines), 4); /* header, 2 rows, "" */
+	g_auto(GStrv) h = g_strsplit(lines[0], ",", -1), a = g_strsplit(lines[1], ",", -1),
+		      b = g_strsplit(lines[2], ",", -1);
+	int col_lost = -1, col_bh = -1, col_install = -1, col_restore = -1, col_wbh = -1;
+	for (int i = 0; h[i]; i++) {
+		col_lost = strcmp(h[i], "lost") == 0 ? i : col_lost;
+		col_bh = strcmp(h[i], "drop_blackhole") == 0 ? i : col_bh;
+		col_wbh = strcmp(h[i], "window_blackhole_s") == 0 ? i : col_wbh;
+		col_install = strcmp(h[i], "t_install_s") == 0 ? i : col_install;
+		col_restore = strcmp(h[i], "t_restore_s") == 0 ? i : col_restore;
+	}
+	CU_ASSERT_STRING_EQUAL(a[2], "crash");
+	CU_ASSERT_STRING_EQUAL(b[2], "recover");
+	CU_ASSERT(g_ascii_strtod(a[col_bh], NULL) > 0 && g_ascii_strtod(a[col_wbh], NULL) > 0);
+	CU_ASSERT(g_ascii_strtod(a[col_install], NULL) < 2.0);
+	CU_ASSERT_EQUAL(g_ascii_strtoull(b[col_bh], NULL, 10), 0);
+	CU_ASSERT(g_ascii_strtod(b[col_install], NULL) >= g_ascii_strtod(b[col_restore], NULL));
+	uint64_t sum = g_ascii_strtoull(a[col_lost], NULL, 10) + g_ascii_strtoull(b[col_lost], NULL, 10);
+	CU_ASSERT_EQUAL(sum, metrics_lost(&r.m.total));
+	e2e_run_free(&r);
+	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 /* Two nodes (scenarios/default.ini with nodes = 2): when node 1 crashes,
  * node 0 is left alone but still hears the router, so under the default
  * isolation rule (uplink) it is a survivor and re-advertises n - d:
@@ -321,6 +362,6 @@ static void test_frr_profile(void)
 void lb_test_register(void)
 {
 	LB_SUITE("regression", LB_TEST(test_recover_during_wait), LB_TEST(test_lossy_uplink),
-		 LB_TEST(test_backplane_down), LB_TEST(test_ipv6), LB_TEST(test_first_survivor_spike), LB_TEST(test_two_nodes), LB_TEST(test_frr_profile), LB_TEST(test_golden_default),
+		 LB_TEST(test_backplane_down), LB_TEST(test_ipv6), LB_TEST(test_first_survivor_spike), LB_TEST(test_failures_csv), LB_TEST(test_two_nodes), LB_TEST(test_frr_profile), LB_TEST(test_golden_default),
 		 LB_TEST(test_golden_premature_restore));
 }
