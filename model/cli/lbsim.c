@@ -15,6 +15,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,25 +136,36 @@ static struct scenario *load(const struct cli *c)
 	return sc;
 }
 
+/* describe: the closed forms, as comments and keys that do not load (the
+ * [expectation] group is not part of the scenario format: describe's text
+ * stops being a scenario there). */
 static void print_expectation(FILE *f, const struct scenario *sc)
 {
 	struct expectation e;
 	expect_first_failure(sc, &e);
-	fprintf(f, "\n[expectation]  # DESIGN section 5, closed forms\n");
+	fprintf(f, "\n[expectation]  # closed forms (doc/model.md, \"Expectations\"); not part of the scenario\n");
 	fprintf(f, "owner_remap_fraction = %.4f  # flows whose owner changes on one removal, without the cache\n",
 		e.remap_fraction);
+	if (sc->profile == LB_PROFILE_IDEAL)
+		fprintf(f, "# router profile ideal: independent fixed delays, not a real router's control plane "
+			   "(profile = frr imitates FRR's work queues: doc/model.md)\n");
 	if (!e.has_failure) {
 		fprintf(f, "# no crash in the scenario: no loss window to expect\n");
 		return;
 	}
-	fprintf(f, "# t_fail_s: the first crash (summary.csv's t_fail_s is the first failure of any kind)\n");
-	fprintf(f, "t_fail_s = %.6f\nflows_at_fail = %.0f\nrate_pps = %.0f\nloss_window_s = %.6f\n"
-		   "drop_blackhole = %.0f\n# drop_blackhole = %s\n"
-		   "drop_steer_dead = %.0f\n# drop_steer_dead = R (N-1)/N^2 x heartbeat_misses x heartbeat_interval"
-		   " (until the survivors detect it)\n"
-		   "lost = %.0f\n# lost = drop_blackhole + drop_steer_dead; a run adds one no_state drop per broken flow\n",
-		(double)e.t_fail_ns / 1e9, e.flows_at_fail, e.rate_pps, e.window_s, e.lost, e.formula, e.steer_dead,
-		e.lost + e.steer_dead);
+	fprintf(f, "t_fail_s = %.6f  # the first crash\nflows_at_fail = %.0f\nrate_pps = %.0f\n"
+		   "path_update_s = %.6f  # update received -> forwarding\n"
+		   "path_session_down_s = %.6f  # hold expiry / BFD down -> forwarding\n"
+		   "node_advertise_s = %.6f  # agent decision -> update sent\n",
+		(double)e.t_fail_ns / 1e9, e.flows_at_fail, e.rate_pps, e.path_update_s, e.path_session_down_s,
+		e.node_advertise_s);
+	for (int i = 0; i < EXP_N; i++) {
+		const struct expect_fig *x = &e.fig[i];
+		if (isnan(x->value))
+			continue;
+		fprintf(f, "%s = %.6g%s%s  # +-%.0f%%: %s\n", expect_column[i], x->value,
+			expect_is_time(i) ? " s after t_fail" : "", "", x->tolerance * 100, x->formula);
+	}
 }
 
 static void progress(void *user, uint64_t now_ns, uint64_t duration_ns, uint64_t events)
@@ -193,6 +205,21 @@ static void print_summary(const struct scenario *sc, const struct sim_metrics *m
 	       " events in %.2f s wall\n",
 	       win == LB_TIME_NEVER ? "-" : output_seconds(a, win), m->backplane_bytes, s->peak_node_share, s->events,
 	       s->wall_s);
+	struct expectation x;
+	expect_first_failure(sc, &x);
+	if (!x.has_failure)
+		return;
+	printf("  %-22s %12s %12s\n", "measured vs expected", "measured", "expected");
+	for (int i = 0; i < EXP_N; i++) {
+		const struct expect_fig *f = &x.fig[i];
+		double got = expect_measured(i, m, s);
+		if (isnan(f->value) && isnan(got))
+			continue;
+		bool ok = expect_agrees(f, got);
+		printf("  %-22s %12.6g %12.6g%s%s%s\n", expect_column[i], got, f->value,
+		       expect_is_time(i) ? " s after t_fail" : "", ok ? "" : "   DIVERGES > tolerance: ",
+		       ok ? "" : f->reason);
+	}
 }
 
 static int cmd_run(const struct cli *c)

@@ -1,6 +1,10 @@
-/* expect.h - the closed-form expectations of DESIGN section 5 for a
- * scenario's first failure, used by `lbsim describe` and by the regression
- * tests as the centre of their bounds. */
+/* expect.h - the closed-form expectations for a scenario's first crash:
+ * every figure the simulator measures that a closed form predicts, with its
+ * formula, its stated tolerance and the likely reason when a run diverges.
+ * `lbsim describe` prints them, `lbsim run` prints them beside the measured
+ * figures (flagging divergences beyond the tolerance), summary.csv carries
+ * them as expect_* columns, and the tests take them as the centre of their
+ * bounds.  doc/model.md ("Expectations") derives each one. */
 #ifndef LB_SIM_EXPECT_H
 #define LB_SIM_EXPECT_H
 
@@ -8,21 +12,50 @@
 
 #include "scenario.h"
 
+/* X(enum, summary.csv column it predicts, unit) */
+#define EXPECT_FIGURES(X)                                             \
+	X(EXP_WINDOW_BLACKHOLE, "window_blackhole_s", "s")            \
+	X(EXP_DROP_BLACKHOLE, "drop_blackhole", "packets")            \
+	X(EXP_DROP_STEER_DEAD, "drop_steer_dead", "packets")          \
+	X(EXP_LOST, "lost", "packets")                                \
+	X(EXP_T_DETECT, "t_detect_s", "s")                            \
+	X(EXP_T_INSTALL, "t_install_s", "s")                          \
+	X(EXP_BROKEN_FRACTION_ALIVE, "broken_fraction_alive", "")
+#define EXPECT_ENUM(e, column, unit) e,
+enum expect_figure { EXPECT_FIGURES(EXPECT_ENUM) EXP_N };
+
+struct expect_fig {
+	double value;      /* NAN: no closed form for this scenario; times are seconds after t_fail */
+	double tolerance;  /* relative: a run within value x (1 +- tolerance) agrees */
+	const char *formula;
+	const char *reason; /* the likely reason when a run diverges */
+};
+
 struct expectation {
 	bool has_failure;     /* the scenario has a node crash to reason about */
 	uint64_t t_fail_ns;
 	double flows_at_fail; /* expected concurrent flows at t_fail */
 	double rate_pps;      /* R: total VIP packet rate at t_fail */
-	double window_s;      /* expected loss window after t_fail */
-	double lost;          /* blackhole: R / N x window */
-	const char *formula;  /* the formula used, as text */
 	double path_update_s, path_session_down_s; /* the router's trigger -> FIB delays */
 	double node_advertise_s;                   /* a node's decision -> update sent */
-	double detect_s;      /* the cluster's own detection delay (heartbeats), mean */
-	double steer_dead;    /* R (N-1)/N^2 x detect_s: steered to the dead owner */
 	double remap_fraction; /* fraction of flows whose owner changes on one removal, no cache */
+	struct expect_fig fig[EXP_N];
 };
 
+extern const char *const expect_column[EXP_N]; /* "window_blackhole_s", ... */
+extern const char *const expect_unit[EXP_N];
+/* Whether a figure is a time (its value is seconds after t_fail). */
+bool expect_is_time(enum expect_figure f);
+
 void expect_first_failure(const struct scenario *sc, struct expectation *e);
+
+struct sim_metrics;
+struct sim_summary;
+/* What a run measured for figure f, in the figure's units (times: seconds
+ * after the first failure); NAN when the run has no such figure. */
+double expect_measured(enum expect_figure f, const struct sim_metrics *m, const struct sim_summary *s);
+/* Whether measured agrees with the expectation within its tolerance (true
+ * when either is NAN: nothing to compare). */
+bool expect_agrees(const struct expect_fig *x, double measured);
 
 #endif

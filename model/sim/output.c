@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "expect.h"
 #include "version.h"
 
 const char sim_summary_header[] =
@@ -17,7 +19,9 @@ const char sim_summary_header[] =
 	"drop_queue,drop_no_route,drop_link,flows_total,flows_broken,t_fail_s,t_detect_s,"
 	"t_readvertise_s,t_install_s,t_restore_s,loss_window_s,backplane_bytes,events,"
 	"peak_node_share,window_blackhole_s,window_steer_dead_s,window_no_state_s,window_queue_s,"
-	"window_no_route_s,window_link_s,flows_alive_at_fail,flows_broken_alive,broken_fraction_alive";
+	"window_no_route_s,window_link_s,flows_alive_at_fail,flows_broken_alive,broken_fraction_alive,"
+	"expect_window_blackhole_s,expect_drop_blackhole,expect_drop_steer_dead,expect_lost,expect_t_detect_s,"
+	"expect_t_install_s,expect_broken_fraction_alive";
 
 const char *output_seconds(char *buf, uint64_t t_ns)
 {
@@ -61,6 +65,19 @@ void output_summary_row(GString *out, const struct scenario *sc, const struct si
 	g_string_append_printf(out, "%" PRIu64 ",%" PRIu64 ",", s->flows_alive_at_fail, s->broken_alive_at_fail);
 	if (s->flows_alive_at_fail)
 		g_string_append_printf(out, "%.6f", (double)s->broken_alive_at_fail / (double)s->flows_alive_at_fail);
+	/* the closed forms' expectations (empty: none for this scenario);
+	 * times absolute, as the t_* columns */
+	struct expectation e;
+	expect_first_failure(sc, &e);
+	for (int f = 0; f < EXP_N; f++) {
+		double v = e.fig[f].value;
+		if (f == EXP_T_DETECT || f == EXP_T_INSTALL)
+			v += (double)e.t_fail_ns / 1e9;
+		if (isnan(v))
+			g_string_append_c(out, ',');
+		else
+			g_string_append_printf(out, ",%.6f", v);
+	}
 	g_string_append_c(out, '\n');
 }
 
