@@ -90,6 +90,12 @@ struct scenario {
 	bool session_cache;
 	uint32_t session_capacity;
 	uint64_t session_idle_timeout_ns;
+	/* The owner's per-flow state table (its own capacity and timeout; "auto":
+	 * every flow the run can have, and the run's duration, so that the
+	 * table never breaks a flow by itself) */
+	uint32_t flow_state_capacity;
+	uint64_t flow_state_idle_timeout_ns;
+	bool flow_state_capacity_auto, flow_state_idle_timeout_auto;
 	enum lb_hash_kind flow_hash;
 	uint32_t flow_hash_seed;
 	enum lb_isolation isolation_check; /* the rule for a node left alone */

@@ -26,8 +26,12 @@ enum ktype {
 	K_FLOWDUR,  /* fixed:DUR | exp:DUR | pareto:DUR:SHAPE */
 };
 
-/* Which router profile a key belongs to. */
-enum kprofile { KP_ANY = -1, KP_IDEAL = LB_PROFILE_IDEAL, KP_FRR = LB_PROFILE_FRR };
+/* Which router profile a key belongs to (KP_ANY: both). */
+enum kprofile { KP_ANY, KP_IDEAL, KP_FRR };
+static inline bool kprofile_uses(enum kprofile k, enum lb_router_profile p)
+{
+	return k == KP_ANY || (k == KP_IDEAL && p == LB_PROFILE_IDEAL) || (k == KP_FRR && p == LB_PROFILE_FRR);
+}
 
 struct keydef {
 	const char *group;
@@ -43,6 +47,7 @@ struct keydef {
 	bool excl;                         /* K_DBL: min is exclusive */
 	enum kprofile profile;             /* a key only that profile uses */
 	const char *unit;                  /* the unit of a plain number, for describe's comments */
+	bool auto_ok;                      /* K_UINT, K_DUR: "auto" is accepted, stored as 0, resolved by the loader */
 };
 
 extern const struct keydef scenario_keys[];

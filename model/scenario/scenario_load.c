@@ -154,12 +154,12 @@ static bool parse_keys(struct scenario_ctx *c, GError **err)
 				    "a CSV field)");
 			return false;
 		}
-		if (kd->profile != KP_ANY && (int)kd->profile != (int)profile && !is_default(kd, profile, sc))
+		if (!kprofile_uses(kd->profile, profile) && !is_default(kd, profile, sc))
 			g_ptr_array_add(c->warnings,
 					g_strdup_printf("[%s] %s = %s: not used by [router] profile = %s (only by %s)",
 							kd->group, kd->key, v,
 							lb_kind_name(&lb_router_profile_table, profile),
-							lb_kind_name(&lb_router_profile_table, (unsigned)kd->profile)));
+							lb_kind_name(&lb_router_profile_table, (unsigned)kd->profile - 1)));
 	}
 	if (!sc->name) {
 		g_autofree gchar *b = g_path_get_basename(sc->path);
@@ -174,6 +174,28 @@ static bool parse_keys(struct scenario_ctx *c, GError **err)
 		g_assert(r == NULL);
 	}
 	return true;
+}
+
+/* "auto" sizes of the owner's flow-state table: every flow the run can
+ * have (the initial flows plus the Poisson arrivals over the duration, to
+ * 6 standard deviations) and the run's duration as the idle timeout, so
+ * that the table never evicts or expires a flow by itself.  Capped at the
+ * core's limits (LB_SESSION_MAX_CAPACITY, LB_SESSION_MAX_TIMEOUT_NS). */
+static void resolve_auto(struct scenario *sc)
+{
+	sc->flow_state_capacity_auto = sc->flow_state_capacity == 0;
+	if (sc->flow_state_capacity_auto) {
+		double arrivals = sc->flow_arrival_rate * (double)sc->duration_ns / 1e9;
+		double n = (double)sc->initial_flows + arrivals + 6 * sqrt(arrivals) + 16;
+		sc->flow_state_capacity = n >= (double)LB_SESSION_MAX_CAPACITY ? LB_SESSION_MAX_CAPACITY : (uint32_t)n;
+	}
+	sc->flow_state_idle_timeout_auto = sc->flow_state_idle_timeout_ns == 0;
+	if (sc->flow_state_idle_timeout_auto) {
+		uint64_t t = sc->duration_ns < LB_SESSION_MIN_TIMEOUT_NS ? LB_SESSION_MIN_TIMEOUT_NS : sc->duration_ns;
+		/* whole ms (the table's clock), rounded up */
+		t = (t + LB_NS_PER_MS - 1) / LB_NS_PER_MS * LB_NS_PER_MS;
+		sc->flow_state_idle_timeout_ns = t > LB_SESSION_MAX_TIMEOUT_NS ? LB_SESSION_MAX_TIMEOUT_NS : t;
+	}
 }
 
 static bool cross_check(struct scenario_ctx *c, GError **err)
@@ -440,7 +462,10 @@ static struct scenario *load_text(const char *path, const char *text, const char
 		goto out;
 	}
 	if (!apply_overrides(&c, overrides, err) || !check_names(&c, err) || !parse_keys(&c, err) ||
-	    !scenario_parse_failures(&c, err) || !cross_check(&c, err))
+	    !scenario_parse_failures(&c, err))
+		goto out;
+	resolve_auto(sc);
+	if (!cross_check(&c, err))
 		goto out;
 	if (with_sweep && !parse_sweep(&c, text, overrides, err))
 		goto out;

@@ -298,6 +298,10 @@ gchar *scenario_parse_value(const struct keydef *kd, const char *text, struct sc
 {
 	char *base = (char *)sc + kd->off;
 	gchar *r = NULL;
+	if (kd->auto_ok && strcmp(text, "auto") == 0) {
+		store_uint(base, kd->size, 0); /* resolved by the loader */
+		return NULL;
+	}
 	switch (kd->type) {
 	case K_STR:
 		if (!*text)
@@ -329,8 +333,15 @@ gchar *scenario_parse_value(const struct keydef *kd, const char *text, struct sc
 		r = kd->type == K_DUR ? scenario_parse_duration(text, &v) : parse_rate(text, &v);
 		if (r)
 			return r;
-		if (v < kd->min)
-			return g_strdup("must be greater than 0");
+		if (v < kd->min || v > kd->max) {
+			GString *lim = g_string_new(NULL);
+			void (*fmt)(GString *, uint64_t) = kd->type == K_DUR ? scenario_append_duration : append_rate;
+			if (v < kd->min && kd->min == 1)
+				return g_string_free(g_string_assign(lim, "must be greater than 0"), FALSE);
+			g_string_append(lim, v < kd->min ? "must be at least " : "must be at most ");
+			fmt(lim, v < kd->min ? kd->min : kd->max);
+			return g_string_free(lim, FALSE);
+		}
 		store_uint(base, kd->size, v);
 		return NULL;
 	}

@@ -46,7 +46,10 @@ gchar *scenario_describe(const struct scenario *sc)
 		scenario_append_value(g, kd, sc);
 		if (kd->unit)
 			g_string_append_printf(g, "  # %s", kd->unit);
-		if (kd->profile != KP_ANY && (int)kd->profile != (int)sc->profile)
+		if ((kd->off == offsetof(struct scenario, flow_state_capacity) && sc->flow_state_capacity_auto) ||
+		    (kd->off == offsetof(struct scenario, flow_state_idle_timeout_ns) && sc->flow_state_idle_timeout_auto))
+			g_string_append(g, kd->unit ? " (auto)" : "  # auto");
+		if (!kprofile_uses(kd->profile, sc->profile))
 			g_string_append_printf(g, "  # not used by profile %s",
 					       lb_kind_name(&lb_router_profile_table, sc->profile));
 		g_string_append_c(g, '\n');

@@ -41,6 +41,9 @@ struct sim_node_bin {
 	uint64_t to_server;   /* forwarded to this node's server */
 	uint64_t sessions;    /* steering sessions held (sampled at the bin's end) */
 	uint64_t flow_states; /* per-flow states held as owner (sampled likewise) */
+	/* during the bin: the steering cache's and the owner's table's counters */
+	uint64_t cache_hits, cache_misses, cache_evictions, cache_expiries;
+	uint64_t table_hits, table_misses, table_evictions, table_expiries;
 };
 
 /* Where an event's kind comes from: its code is a value of that table. */

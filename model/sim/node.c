@@ -55,6 +55,7 @@ gboolean sim_node_init(struct sim_node *sn, GError **err)
 		p.strategy_phase[i] = shim_rng_uniform(sn->rng_phase);
 	p.act = act;
 	p.user = sn;
+	sn->cache_seen = sn->table_seen = (struct lb_session_stats){0};
 	sn->n = lb_node_create(&p);
 	if (!sn->n) {
 		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
@@ -158,8 +159,28 @@ void sim_node_rx_backplane(struct sim_node *sn, const uint8_t *pkt, size_t len, 
 	data(sn, pkt, len, now, true);
 }
 
+/* What a table counted since the last sample (its counters restart at 0
+ * when the node recovers: sim_node_init resets what was seen). */
+static void table_delta(const struct lb_session *t, struct lb_session_stats *seen, uint64_t *hits, uint64_t *misses,
+			uint64_t *evictions, uint64_t *expiries)
+{
+	struct lb_session_stats now = {0};
+	if (t)
+		lb_session_stats(t, &now);
+	*hits = now.hits - seen->hits;
+	*misses = now.misses - seen->misses;
+	*evictions = now.evictions - seen->evictions;
+	*expiries = now.expiries - seen->expiries;
+	*seen = now;
+}
+
 void sim_node_sample(struct sim_node *sn, struct sim_node_bin *nb, uint64_t now)
 {
-	if (sn->up)
-		lb_node_sample(sn->n, now, &nb->sessions, &nb->flow_states);
+	if (!sn->up)
+		return;
+	lb_node_sample(sn->n, now, &nb->sessions, &nb->flow_states);
+	table_delta(lb_node_cache(sn->n), &sn->cache_seen, &nb->cache_hits, &nb->cache_misses, &nb->cache_evictions,
+		    &nb->cache_expiries);
+	table_delta(lb_node_table(sn->n), &sn->table_seen, &nb->table_hits, &nb->table_misses, &nb->table_evictions,
+		    &nb->table_expiries);
 }

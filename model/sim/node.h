@@ -21,6 +21,8 @@ struct sim_node {
 	uint32_t shim_node, server_node;
 	uint32_t dev_uplink, dev_backplane, dev_server, dev_server_far;
 	const uint32_t *peer_backplane; /* every node's backplane device */
+	/* the tables' counters at the last sample (nodes.csv counts per bin) */
+	struct lb_session_stats cache_seen, table_seen;
 };
 
 /* Creates the node's lb_node, drawing its phases (first refresh from

@@ -101,16 +101,24 @@ static GString *timeseries_csv(const struct sim_metrics *m)
 
 static GString *nodes_csv(const struct sim_metrics *m)
 {
-	GString *out = g_string_new("time_s,node,rx_router,steered_out,steered_in,to_server,sessions,flow_states\n");
+	GString *out = g_string_new("time_s,node,rx_router,steered_out,steered_in,to_server,sessions,flow_states,"
+				    "cache_hits,cache_misses,cache_evictions,cache_expiries,"
+				    "table_hits,table_misses,table_evictions,table_expiries\n");
 	char t[32];
 	for (size_t b = 0; b < m->n_bins; b++) {
 		output_seconds(t, (uint64_t)b * m->bin_ns);
 		for (unsigned n = 0; n < m->n_nodes; n++) {
 			const struct sim_node_bin *x = &m->node_bins[b * m->n_nodes + n];
 			g_string_append_printf(out,
-					       "%s,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+					       "%s,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
 					       t, n, x->rx_router, x->steered_out, x->steered_in, x->to_server,
 					       x->sessions, x->flow_states);
+			const uint64_t c[] = {x->cache_hits,  x->cache_misses,  x->cache_evictions,
+					      x->cache_expiries, x->table_hits, x->table_misses,
+					      x->table_evictions, x->table_expiries};
+			for (size_t i = 0; i < G_N_ELEMENTS(c); i++)
+				g_string_append_printf(out, ",%" PRIu64, c[i]);
+			g_string_append_c(out, '\n');
 		}
 	}
 	return out;

@@ -56,6 +56,10 @@ gboolean e2e_run(const char *name, const char *const *sets, const char *out_dir,
 	output_summary_row(r->summary_row, r->sc, m, &r->s);
 	r->events = g_array_new(FALSE, FALSE, sizeof(struct sim_event));
 	g_array_append_vals(r->events, m->events->data, m->events->len);
+	for (size_t b = 0; b < m->n_bins * m->n_nodes; b++) {
+		r->cache_evictions += m->node_bins[b].cache_evictions;
+		r->cache_expiries += m->node_bins[b].cache_expiries;
+	}
 	for (int c = 0; c < SIM_DROP_N; c++) {
 		r->last_bin_with[c] = LB_TIME_NEVER;
 		for (size_t b = 0; b < m->n_bins; b++)

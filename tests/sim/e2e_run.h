@@ -20,6 +20,7 @@ struct run {
 	uint64_t sent_before_fail_1s; /* data packets sent in the second before t_fail */
 	uint64_t rx_before_fail_1s[LB_MAX_NODES]; /* ... that node i received from the router */
 	uint64_t sent_after_fail;     /* data packets sent from t_fail on */
+	uint64_t cache_evictions, cache_expiries; /* over every node and bin (nodes.csv) */
 	uint64_t last_bin_with[SIM_DROP_N]; /* start of the last bin with a drop of that cause; LB_TIME_NEVER: none */
 };
 
