@@ -16,7 +16,18 @@ for rep in "$dir"/rep*/; do
 		gnuplot -e "dir='$rep'; term='$term'" "$here/loss.gp"
 		if [ -f "$rep/flows.csv" ]; then gnuplot -e "dir='$rep'; term='$term'" "$here/cdf.gp"; fi
 	done
-	made="$made $rep/loss.png"
+	# each node's share of the router's VIP packets per bin (nodes.csv pivoted)
+	share=$(mktemp)
+	nodes=$(awk -F, 'NR > 1 && $2 + 1 > n { n = $2 + 1 } END { print n + 0 }' "$rep/nodes.csv")
+	awk -F, -v n="$nodes" 'NR > 1 { rx[$1, $2] = $3; sum[$1] += $3; if (!($1 in seen)) { seen[$1] = 1; t[++k] = $1 } }
+		END { for (i = 1; i <= k; i++) { if (sum[t[i]] == 0) continue; printf "%s", t[i]
+		      for (j = 0; j < n; j++) printf " %.6f", rx[t[i], j] / sum[t[i]]; printf "\n" } }' \
+		"$rep/nodes.csv" > "$share"
+	for term in png svg; do
+		gnuplot -e "dir='$rep'; term='$term'; data='$share'; nodes=$nodes" "$here/share.gp"
+	done
+	rm -f "$share"
+	made="$made $rep/loss.png $rep/share.png"
 	[ -f "$rep/flows.csv" ] && made="$made $rep/outage-cdf.png"
 done
 if [ -f "$dir/sweep.csv" ]; then

@@ -56,6 +56,11 @@ gboolean e2e_run(const char *name, const char *const *sets, const char *out_dir,
 	output_summary_row(r->summary_row, r->sc, m, &r->s);
 	r->events = g_array_new(FALSE, FALSE, sizeof(struct sim_event));
 	g_array_append_vals(r->events, m->events->data, m->events->len);
+	r->bin_ns = m->bin_ns;
+	r->n_bins = m->n_bins;
+	r->rx_router = g_new(uint64_t, m->n_bins * m->n_nodes);
+	for (size_t b = 0; b < m->n_bins * m->n_nodes; b++)
+		r->rx_router[b] = m->node_bins[b].rx_router;
 	for (size_t b = 0; b < m->n_bins * m->n_nodes; b++) {
 		r->cache_evictions += m->node_bins[b].cache_evictions;
 		r->cache_expiries += m->node_bins[b].cache_expiries;
@@ -95,6 +100,7 @@ gboolean e2e_run(const char *name, const char *const *sets, const char *out_dir,
 
 void e2e_run_free(struct run *r)
 {
+	g_free(r->rx_router);
 	scenario_free(r->sc);
 	if (r->summary_row)
 		g_string_free(r->summary_row, TRUE);

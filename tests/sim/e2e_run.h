@@ -21,6 +21,9 @@ struct run {
 	uint64_t rx_before_fail_1s[LB_MAX_NODES]; /* ... that node i received from the router */
 	uint64_t sent_after_fail;     /* data packets sent from t_fail on */
 	uint64_t cache_evictions, cache_expiries; /* over every node and bin (nodes.csv) */
+	uint64_t bin_ns;
+	size_t n_bins;
+	uint64_t *rx_router; /* n_bins x nodes, bin-major: nodes.csv rx_router */
 	uint64_t last_bin_with[SIM_DROP_N]; /* start of the last bin with a drop of that cause; LB_TIME_NEVER: none */
 };
 

@@ -238,6 +238,52 @@ static void test_golden_premature_restore(void)
 	check_golden("premature-restore", "premature-restore.ini", NULL);
 }
 
+/* Resilient ECMP under readvertise (scenarios/resilient-stuck.ini): the
+ * first survivor installed alone takes every bucket; the others' buckets
+ * only come back once idle, and busy buckets never are, so with the
+ * unbalanced timer at 0 (Linux's default: never force) the first survivor
+ * draws > 95% of the VIP's packets for the rest of W.  With the timer at
+ * U = 1 s, the group is balanced again U after it became unbalanced (the
+ * second survivor's install t2): from t2 + U + 100 ms to the restore each
+ * survivor draws 1/(N-1) = 1/3 of the packets, within 0.2..0.5 per bin
+ * (the ECMP shares of 128 buckets over a few hundred flows). */
+static double share(const struct run *r, size_t b, unsigned node)
+{
+	uint64_t sum = 0;
+	for (unsigned i = 0; i < r->sc->nodes; i++)
+		sum += r->rx_router[b * r->sc->nodes + i];
+	return sum ? (double)r->rx_router[b * r->sc->nodes + node] / (double)sum : 0;
+}
+
+static void test_resilient_unbalanced(void)
+{
+	for (int cured = 0; cured < 2; cured++) {
+		const char *const sets[] = {cured ? "router.resilient_unbalanced_timer=1s"
+						  : "router.resilient_unbalanced_timer=0s",
+					    NULL};
+		struct run r;
+		CU_ASSERT_FATAL(e2e_run("resilient-stuck.ini", sets, NULL, &r));
+		e2e_assert_balanced(&r);
+		/* the second install with node 2 out: two survivors at n - d */
+		uint64_t t1 = e2e_event_time(&r, "route_installed", -1, r.m.t_fail_ns);
+		uint64_t t2 = e2e_event_time(&r, "route_installed", -1, t1 + 1);
+		uint64_t from = t2 + (cured ? LB_NS_PER_S : 0) + 100 * LB_NS_PER_MS, to = r.s.t_restore_ns - 100 * LB_NS_PER_MS;
+		double lo = 1, hi = 0;
+		for (size_t b = from / r.bin_ns + 1; (b + 1) * r.bin_ns <= to; b++)
+			for (unsigned i = 0; i < r.sc->nodes; i++) {
+				if (i == 2)
+					continue;
+				double x = share(&r, b, i);
+				lo = x < lo ? x : lo;
+				hi = x > hi ? x : hi;
+			}
+		fprintf(stderr, "\n  resilient, unbalanced timer %s: survivors' shares in [%.3f, %.3f] from %.2f s to %.2f s",
+			cured ? "1s" : "0s", lo, hi, e2e_seconds(from), e2e_seconds(to));
+		CU_ASSERT(cured ? lo > 0.2 && hi < 0.5 : hi > 0.95 && lo < 0.05);
+		e2e_run_free(&r);
+	}
+}
+
 /* The steering cache is a cache: with no failure, a tiny cache (50 entries)
  * or a 20 ms idle timeout only costs misses and evictions, never a flow -
  * the owner's flow-state table has its own capacity and timeout ("auto":
@@ -387,6 +433,6 @@ static void test_frr_profile(void)
 void lb_test_register(void)
 {
 	LB_SUITE("regression", LB_TEST(test_recover_during_wait), LB_TEST(test_lossy_uplink),
-		 LB_TEST(test_backplane_down), LB_TEST(test_ipv6), LB_TEST(test_first_survivor_spike), LB_TEST(test_cache_does_not_break_flows), LB_TEST(test_failures_csv), LB_TEST(test_two_nodes), LB_TEST(test_frr_profile), LB_TEST(test_golden_default),
+		 LB_TEST(test_backplane_down), LB_TEST(test_ipv6), LB_TEST(test_first_survivor_spike), LB_TEST(test_resilient_unbalanced), LB_TEST(test_cache_does_not_break_flows), LB_TEST(test_failures_csv), LB_TEST(test_two_nodes), LB_TEST(test_frr_profile), LB_TEST(test_golden_default),
 		 LB_TEST(test_golden_premature_restore));
 }
