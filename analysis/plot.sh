@@ -26,8 +26,24 @@ for rep in "$dir"/rep*/; do
 	for term in png svg; do
 		gnuplot -e "dir='$rep'; term='$term'; data='$share'; nodes=$nodes" "$here/share.gp"
 	done
-	rm -f "$share"
 	made="$made $rep/loss.png $rep/share.png"
+	# with several routers, each router's own view (router_load.csv)
+	routers=$(awk -F, 'NR > 1 && $2 + 1 > n { n = $2 + 1 } END { print n + 0 }' "$rep/router_load.csv" 2>/dev/null || echo 0)
+	if [ "$routers" -gt 1 ]; then
+		r=0
+		while [ "$r" -lt "$routers" ]; do
+			awk -F, -v n="$nodes" -v r="$r" 'NR > 1 && $2 == r { p[$1, $3] = $4; sum[$1] += $4; if (!($1 in seen)) { seen[$1] = 1; t[++k] = $1 } }
+				END { for (i = 1; i <= k; i++) { if (sum[t[i]] == 0) continue; printf "%s", t[i]
+				      for (j = 0; j < n; j++) printf " %.6f", p[t[i], j] / sum[t[i]]; printf "\n" } }' \
+				"$rep/router_load.csv" > "$share"
+			for term in png svg; do
+				gnuplot -e "dir='$rep'; term='$term'; data='$share'; nodes=$nodes; out='share-r$r'; what=\"router $r's\"" "$here/share.gp"
+			done
+			made="$made $rep/share-r$r.png"
+			r=$((r + 1))
+		done
+	fi
+	rm -f "$share"
 	[ -f "$rep/flows.csv" ] && made="$made $rep/outage-cdf.png"
 done
 if [ -f "$dir/sweep.csv" ]; then

@@ -3,15 +3,18 @@
 # failure and route-install events marked: the first-survivor spike, a
 # resilient group's stuck buckets.
 # usage: gnuplot -e "dir='results/x/rep0'; term='png'; data='FILE'; nodes=N" analysis/share.gp
-#   data: time, share of node 0 .. N-1 (plot.sh writes it from nodes.csv)
+#   data: time, share of node 0 .. N-1 (plot.sh writes it from nodes.csv, or
+#   from router_load.csv for one router: out = 'share-r<K>', what = 'router K')
 if (!exists("term")) term = 'png'
+if (!exists("out")) out = 'share'
+if (!exists("what")) what = "the router's"
 ev = dir.'/events.csv'
 name = system("awk -F, 'NR==2{printf \"%s: %s nodes, failover %s, ecmp %s\", $1,$4,$5,$8}' ".dir."/summary.csv")
-if (term eq 'svg') { set terminal svg size 1000,480 dynamic background rgb 'white'; set output dir.'/share.svg' } \
-else { set terminal pngcairo size 1000,480; set output dir.'/share.png' }
-set title name." - each node's share of the VIP's packets" noenhanced
+if (term eq 'svg') { set terminal svg size 1000,480 dynamic background rgb 'white'; set output dir.'/'.out.'.svg' } \
+else { set terminal pngcairo size 1000,480; set output dir.'/'.out.'.png' }
+set title name." - each node's share of ".what." VIP packets" noenhanced
 set xlabel 'simulated time (s)'
-set ylabel "share of the router's VIP packets"
+set ylabel "share of the VIP packets"
 set yrange [0:1.05]
 set key outside right top
 set grid

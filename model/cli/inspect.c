@@ -219,7 +219,7 @@ static struct drive *drive_new(const struct scenario *sc)
 	struct drive *d = g_new0(struct drive, 1);
 	d->sc = sc;
 	d->tq = lb_timerq_create(64 * (LB_MAX_NODES + 1));
-	struct lb_router_params rp = scenario_router_params(sc);
+	struct lb_router_params rp = scenario_router_params(sc, 0); /* router 0: the one a single-router scenario has */
 	rp.act = router_act;
 	rp.user = d;
 	d->router = lb_router_create(&rp);

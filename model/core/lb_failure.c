@@ -14,6 +14,11 @@ static const struct lb_failure_info info[LB_FAILURE_KIND_COUNT] = {
 	[LB_FAIL_BACKPLANE_UP] = {LB_FAILURE_USES_NODE, true, "backplane_up", LB_FAIL_BACKPLANE_DOWN},
 	[LB_FAIL_PARTITION] = {LB_FAILURE_USES_NODES, false, "partition", -1},
 	[LB_FAIL_LOSSY] = {LB_FAILURE_USES_NODE | LB_FAILURE_USES_LOSS, false, "lossy", -1},
+	[LB_FAIL_ROUTER_CRASH] = {LB_FAILURE_USES_ROUTER, false, "router_fail", -1},
+	[LB_FAIL_ROUTER_RECOVER] = {LB_FAILURE_USES_ROUTER, true, "router_recover", LB_FAIL_ROUTER_CRASH},
+	[LB_FAIL_ROUTER_LINK_DOWN] = {LB_FAILURE_USES_ROUTER | LB_FAILURE_USES_NODE, false, "router_link_down", -1},
+	[LB_FAIL_ROUTER_LINK_UP] = {LB_FAILURE_USES_ROUTER | LB_FAILURE_USES_NODE, true, "router_link_up",
+				    LB_FAIL_ROUTER_LINK_DOWN},
 };
 
 const struct lb_failure_info *lb_failure_info(enum lb_failure_kind k)

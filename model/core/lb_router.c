@@ -398,6 +398,16 @@ void lb_router_start(struct lb_router *r, uint64_t now)
 		r->p.strategy->router_start(r, r->strategy_state, now);
 }
 
+void lb_router_start_cold(struct lb_router *r, uint64_t now)
+{
+	lb_ecmp_set(r->ecmp, 0, now);
+	r->fib = r->decided = 0;
+	r->decided_metric = LB_ROUTE_METRIC_NONE;
+	event_set(r, LB_RE_ROUTE_INSTALLED, now, 0, 0);
+	if (r->p.strategy->router_start)
+		r->p.strategy->router_start(r, r->strategy_state, now);
+}
+
 void lb_router_timer(struct lb_router *r, uint32_t id, uint64_t now)
 {
 	switch ((enum lb_router_timer)LB_TIMER_KIND(id)) {

@@ -48,12 +48,29 @@ enum scenario_error_code {
 	X(SCENARIO_DIST_PARETO, "pareto", "Pareto with the mean and a shape > 1")
 enum scenario_dist { SCENARIO_DISTS(LB_KIND_ENUM) };
 extern const struct lb_kind_table scenario_dist_table;
+
+/* How the upstream ECMP stage in front of several routers notices a router
+ * that died. */
+#define SCENARIO_UPSTREAM_DETECTIONS(X)                                                                   \
+	X(SCENARIO_UPSTREAM_IMMEDIATE, "immediate", "at once, as a link down (BFD or carrier loss upstream)") \
+	X(SCENARIO_UPSTREAM_HOLD, "hold", "when its routing session's hold time expires (upstream_hold_time)")
+enum scenario_upstream_detection { SCENARIO_UPSTREAM_DETECTIONS(LB_KIND_ENUM) };
+extern const struct lb_kind_table scenario_upstream_detection_table;
+
+/* Routers in front of the cluster: [router] count = 1..SCENARIO_MAX_ROUTERS. */
+#define SCENARIO_MAX_ROUTERS 16
+struct scenario_router {
+	enum lb_hash_kind ecmp_hash;
+	uint32_t ecmp_hash_seed;
+	bool hash_given, seed_given; /* set in [router.K]; else [router]'s hash, a seed derived from it */
+};
 extern const struct lb_kind_table scenario_scheduler_table;
 
 struct scenario_failure {
 	uint64_t at_ns;
 	enum lb_failure_kind kind;
-	int node;                 /* -1 when n/a (partition) */
+	int node;                 /* -1 when n/a (partition, router-crash/-recover) */
+	int router;               /* router-*: the router K; -1 otherwise */
 	double loss;              /* lossy: 0..1; 0 otherwise */
 	uint64_t partition_nodes; /* partition: bit i = node i; 0 otherwise */
 };
@@ -103,6 +120,12 @@ struct scenario {
 	uint64_t advertise_queue_hold_ns; /* frr: the node's bgpd route-processing queue hold */
 
 	/* [router] */
+	unsigned router_count;
+	struct scenario_router routers[SCENARIO_MAX_ROUTERS]; /* resolved per router (router 0: [router]'s own) */
+	enum scenario_upstream_detection upstream_detection;
+	uint64_t upstream_hold_time_ns, upstream_refresh_interval_ns;
+	enum lb_hash_kind upstream_hash;
+	uint32_t upstream_hash_seed;
 	enum lb_router_profile profile;
 	enum lb_ecmp_kind ecmp;
 	enum lb_hash_kind ecmp_hash;
@@ -133,6 +156,8 @@ struct scenario {
 	uint64_t server_delay_ns;
 	uint64_t client_rate_bps;
 	uint64_t client_delay_ns;
+	uint64_t upstream_rate_bps; /* the upstream stage <-> each router (count > 1) */
+	uint64_t upstream_delay_ns;
 
 	/* [traffic] */
 	unsigned clients;
@@ -184,7 +209,7 @@ gchar *scenario_to_json(const struct scenario *sc);
 
 /* The core parameters of a scenario's router and nodes (act, user and the
  * per-node values - self, phases, first refresh - are the caller's). */
-struct lb_router_params scenario_router_params(const struct scenario *sc);
+struct lb_router_params scenario_router_params(const struct scenario *sc, unsigned router);
 struct lb_node_params scenario_node_params(const struct scenario *sc);
 /* The closed-form inputs of the scenario (lb_strategy.h). */
 struct lb_expect_in scenario_expect_in(const struct scenario *sc);

@@ -3,14 +3,15 @@
  * program (simulator, `lbsim where`, the testbed's node daemon) uses. */
 #include "scenario_internal.h"
 
-struct lb_router_params scenario_router_params(const struct scenario *sc)
+struct lb_router_params scenario_router_params(const struct scenario *sc, unsigned router)
 {
+	const struct scenario_router *sr = &sc->routers[router < sc->router_count ? router : 0];
 	return (struct lb_router_params){
 		.profile = sc->profile,
 		.neighbours = lb_nodeset_first(sc->nodes),
 		.initial_metric = sc->base_metric,
-		.hash = sc->ecmp_hash,
-		.hash_seed = sc->ecmp_hash_seed,
+		.hash = sr->ecmp_hash,
+		.hash_seed = sr->ecmp_hash_seed,
 		.hash_policy = sc->linux_hash_policy,
 		.ecmp = {.kind = sc->ecmp, .buckets = sc->resilient_buckets,
 			 .idle_timer_ns = sc->resilient_idle_timer_ns,
@@ -62,7 +63,7 @@ static double s_of(uint64_t ns)
 
 struct lb_expect_in scenario_expect_in(const struct scenario *sc)
 {
-	struct lb_router_params rp = scenario_router_params(sc);
+	struct lb_router_params rp = scenario_router_params(sc, 0);
 	struct lb_node_params np = scenario_node_params(sc);
 	return (struct lb_expect_in){
 		.nodes = sc->nodes,

@@ -52,6 +52,7 @@ static bool parse_failure(struct scenario_ctx *c, const char *g, struct scenario
 	f->kind = (enum lb_failure_kind)ki;
 	const struct lb_failure_info *info = lb_failure_info(f->kind);
 	f->node = -1;
+	f->router = -1;
 	f->loss = 0;
 	f->partition_nodes = 0;
 	if (!at) {
@@ -74,10 +75,11 @@ static bool parse_failure(struct scenario_ctx *c, const char *g, struct scenario
 	bool want_node = info->uses & LB_FAILURE_USES_NODE;
 	bool want_loss = info->uses & LB_FAILURE_USES_LOSS;
 	bool want_nodes = info->uses & LB_FAILURE_USES_NODES;
+	bool want_router = info->uses & LB_FAILURE_USES_ROUTER;
 	const struct {
 		const char *key;
 		bool want;
-	} uses[] = {{"node", want_node}, {"loss", want_loss}, {"nodes", want_nodes}};
+	} uses[] = {{"node", want_node}, {"loss", want_loss}, {"nodes", want_nodes}, {"router", want_router}};
 	for (size_t i = 0; i < G_N_ELEMENTS(uses); i++) {
 		g_autofree gchar *v = scenario_raw_value(c, g, uses[i].key);
 		if (!uses[i].want && v) {
@@ -99,6 +101,18 @@ static bool parse_failure(struct scenario_ctx *c, const char *g, struct scenario
 			return false;
 		}
 		f->node = (int)id;
+	}
+	if (want_router) {
+		g_autofree gchar *v = scenario_raw_value(c, g, "router");
+		uint64_t id = 0;
+		g_autofree gchar *rr = scenario_parse_uint(v, 0, UINT64_MAX, &id);
+		if (rr || id >= sc->router_count) {
+			scenario_value_error(err, scenario_origin(c, g, "router"), g, "router", v,
+					     "router %s is out of range 0..%u (router.count = %u)", v, sc->router_count - 1,
+					     sc->router_count);
+			return false;
+		}
+		f->router = (int)id;
 	}
 	if (want_loss) {
 		g_autofree gchar *v = scenario_raw_value(c, g, "loss");

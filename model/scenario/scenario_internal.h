@@ -54,9 +54,11 @@ extern const struct keydef scenario_keys[];
 extern const size_t scenario_n_keys;
 extern const char *const scenario_plain_groups[];
 extern const char *const scenario_failure_keys[];
+extern const char *const scenario_router_keys[];
 
 const struct keydef *scenario_find_key(const char *group, const char *key);
 bool scenario_is_failure_group(const char *group, uint64_t *k);
+bool scenario_is_router_group(const char *group, unsigned *k);
 bool scenario_group_known(const char *group);
 bool scenario_key_known(const char *group, const char *key);
 int scenario_str_index(const char *const *list, const char *s);
@@ -96,6 +98,8 @@ void G_GNUC_PRINTF(6, 7) scenario_value_error(GError **err, const char *file, co
 gchar *scenario_raw_value(const struct scenario_ctx *c, const char *group, const char *key);
 /* The value for an error message about a key: as written, else the default. */
 gchar *scenario_shown_value(const struct scenario_ctx *c, const struct keydef *kd);
+/* scenario_routers.c */
+bool scenario_parse_routers(struct scenario_ctx *c, GError **err);
 /* scenario_failures.c */
 bool scenario_parse_failures(struct scenario_ctx *c, GError **err);
 

@@ -33,6 +33,7 @@
 #define MAX_NODES ((uint64_t)LB_MAX_NODES)
 
 LB_KIND_TABLE(scenario_dist_table, "flow duration distribution", SCENARIO_DISTS);
+LB_KIND_TABLE(scenario_upstream_detection_table, "upstream detection", SCENARIO_UPSTREAM_DETECTIONS);
 LB_KIND_TABLE(scenario_scheduler_table, "ns-3 scheduler", SHIM_SCHEDULERS);
 
 /* The defaults are the values of scenario-reference.ini (keys it does not
@@ -64,6 +65,12 @@ const struct keydef scenario_keys[] = {
 	K("cluster", "isolation_check", K_ENUM, isolation_check, "uplink", .table = &lb_isolation_table),
 	K("cluster", "advertise_delay", K_DUR, advertise_delay_ns, "0s", .def_frr = "34ms", .max = UINT64_MAX),
 	K("cluster", "advertise_queue_hold", K_DUR, advertise_queue_hold_ns, "50ms", .max = UINT64_MAX, .profile = KP_FRR),
+	K("router", "count", K_UINT, router_count, "1", .min = 1, .max = SCENARIO_MAX_ROUTERS),
+	K("router", "upstream_detection", K_ENUM, upstream_detection, "immediate", .table = &scenario_upstream_detection_table),
+	K("router", "upstream_hold_time", K_DUR, upstream_hold_time_ns, "9s", .min = 1, .max = UINT64_MAX),
+	K("router", "upstream_refresh_interval", K_DUR, upstream_refresh_interval_ns, "3s", .min = 1, .max = UINT64_MAX),
+	K("router", "upstream_hash", K_ENUM, upstream_hash, "crc32c", .table = &lb_hash_kind_table),
+	K("router", "upstream_hash_seed", K_SEED, upstream_hash_seed, "0x2", .max = UINT32_MAX, .hex = true),
 	K("router", "profile", K_ENUM, profile, "ideal", .table = &lb_router_profile_table),
 	K("router", "ecmp", K_ENUM, ecmp, "hash-threshold", .table = &lb_ecmp_kind_table),
 	K("router", "ecmp_hash", K_ENUM, ecmp_hash, "toeplitz", .table = &lb_hash_kind_table),
@@ -92,6 +99,8 @@ const struct keydef scenario_keys[] = {
 	K("links", "server_delay", K_DUR, server_delay_ns, "5us", .max = UINT64_MAX),
 	K("links", "client_rate", K_RATE, client_rate_bps, "100Gbps", .min = 1, .max = UINT64_MAX),
 	K("links", "client_delay", K_DUR, client_delay_ns, "20us", .max = UINT64_MAX),
+	K("links", "upstream_rate", K_RATE, upstream_rate_bps, "100Gbps", .min = 1, .max = UINT64_MAX),
+	K("links", "upstream_delay", K_DUR, upstream_delay_ns, "5us", .max = UINT64_MAX),
 	K("traffic", "clients", K_UINT, clients, "16", .min = 1, .max = 65535),
 	K("traffic", "ip_version", K_IPVER, ip_version, "4"),
 	K("traffic", "protocol", K_PROTO, protocol, "tcp"),
@@ -107,7 +116,8 @@ const struct keydef scenario_keys[] = {
 const size_t scenario_n_keys = sizeof scenario_keys / sizeof scenario_keys[0];
 
 const char *const scenario_plain_groups[] = {"scenario", "cluster", "router", "links", "traffic", "output", NULL};
-const char *const scenario_failure_keys[] = {"at", "kind", "node", "loss", "nodes", NULL};
+const char *const scenario_failure_keys[] = {"at", "kind", "node", "loss", "nodes", "router", NULL};
+const char *const scenario_router_keys[] = {"ecmp_hash", "ecmp_hash_seed", NULL};
 
 int scenario_str_index(const char *const *list, const char *s)
 {
@@ -157,10 +167,31 @@ bool scenario_is_failure_group(const char *group, uint64_t *k)
 	return true;
 }
 
+/* "router.K", K a decimal integer 0..SCENARIO_MAX_ROUTERS-1 without leading zeros; *k = K. */
+bool scenario_is_router_group(const char *group, unsigned *k)
+{
+	if (strncmp(group, "router.", 7) != 0)
+		return false;
+	const char *p = group + 7;
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1]))
+		return false;
+	unsigned v = 0;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || v >= SCENARIO_MAX_ROUTERS)
+			return false;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	if (v >= SCENARIO_MAX_ROUTERS)
+		return false;
+	if (k)
+		*k = v;
+	return true;
+}
+
 bool scenario_group_known(const char *group)
 {
 	return scenario_str_index(scenario_plain_groups, group) >= 0 || strcmp(group, "sweep") == 0 ||
-	       scenario_is_failure_group(group, NULL);
+	       scenario_is_failure_group(group, NULL) || scenario_is_router_group(group, NULL);
 }
 
 /* Whether group.key names a parameter (the sweep and override key space). */
@@ -168,6 +199,8 @@ bool scenario_key_known(const char *group, const char *key)
 {
 	if (scenario_is_failure_group(group, NULL))
 		return scenario_str_index(scenario_failure_keys, key) >= 0;
+	if (scenario_is_router_group(group, NULL))
+		return scenario_str_index(scenario_router_keys, key) >= 0;
 	return scenario_find_key(group, key) != NULL;
 }
 

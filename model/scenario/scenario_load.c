@@ -462,7 +462,7 @@ static struct scenario *load_text(const char *path, const char *text, const char
 		goto out;
 	}
 	if (!apply_overrides(&c, overrides, err) || !check_names(&c, err) || !parse_keys(&c, err) ||
-	    !scenario_parse_failures(&c, err))
+	    !scenario_parse_routers(&c, err) || !scenario_parse_failures(&c, err))
 		goto out;
 	resolve_auto(sc);
 	if (!cross_check(&c, err))

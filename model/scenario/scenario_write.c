@@ -28,9 +28,11 @@ gchar *scenario_describe(const struct scenario *sc)
 					g_string_append(g, "nodes = ");
 					scenario_append_nodes(g, x->partition_nodes, ";");
 					g_string_append_c(g, '\n');
-				} else {
+				} else if (info->uses & LB_FAILURE_USES_NODE) {
 					g_string_append_printf(g, "node = %d\n", x->node);
 				}
+				if (info->uses & LB_FAILURE_USES_ROUTER)
+					g_string_append_printf(g, "router = %d\n", x->router);
 				if (info->uses & LB_FAILURE_USES_LOSS) {
 					g_string_append(g, "loss = ");
 					scenario_append_double(g, x->loss);
@@ -54,6 +56,10 @@ gchar *scenario_describe(const struct scenario *sc)
 					       lb_kind_name(&lb_router_profile_table, sc->profile));
 		g_string_append_c(g, '\n');
 	}
+	for (unsigned k = 0; sc->router_count > 1 && k < sc->router_count; k++)
+		g_string_append_printf(g, "\n[router.%u]%s\necmp_hash = %s\necmp_hash_seed = 0x%" PRIx32 "\n", k,
+				       sc->routers[k].seed_given || k == 0 ? "" : "  # seed derived from [router] ecmp_hash_seed",
+				       lb_hash_kind_name(sc->routers[k].ecmp_hash), sc->routers[k].ecmp_hash_seed);
 	if (sc->n_sweep) {
 		g_string_append(g, "\n[sweep]\n");
 		for (size_t i = 0; i < sc->n_sweep; i++) {
@@ -157,12 +163,18 @@ gchar *scenario_to_json(const struct scenario *sc)
 		g_string_append_printf(g, "\n    \"%s%s\": ", kd->key, suffix);
 		json_value(g, kd, sc);
 	}
-	g_string_append(g, "\n  },\n  \"failures\": [");
+	g_string_append(g, "\n  },\n  \"routers\": [");
+	for (unsigned k = 0; k < sc->router_count; k++) {
+		g_string_append_printf(g, "%s\n    {\"ecmp_hash\": ", k ? "," : "");
+		json_string(g, lb_hash_kind_name(sc->routers[k].ecmp_hash));
+		g_string_append_printf(g, ", \"ecmp_hash_seed\": %" PRIu32 "}", sc->routers[k].ecmp_hash_seed);
+	}
+	g_string_append(g, "\n  ],\n  \"failures\": [");
 	for (size_t i = 0; i < sc->n_failures; i++) {
 		const struct scenario_failure *f = &sc->failures[i];
 		g_string_append_printf(g, "%s\n    {\"at_ns\": %" PRIu64 ", \"kind\": ", i ? "," : "", f->at_ns);
 		json_string(g, lb_kind_name(&lb_failure_kind_table, f->kind));
-		g_string_append_printf(g, ", \"node\": %d, \"loss\": ", f->node);
+		g_string_append_printf(g, ", \"node\": %d, \"router\": %d, \"loss\": ", f->node, f->router);
 		scenario_append_double(g, f->loss);
 		g_string_append(g, ", \"nodes\": [");
 		scenario_append_nodes(g, f->partition_nodes, ", ");

@@ -7,9 +7,10 @@ const char *const sim_drop_names[SIM_DROP_N] = {
 	[SIM_DROP_BLACKHOLE] = "blackhole", [SIM_DROP_STEER_DEAD] = "steer_dead",
 	[SIM_DROP_NO_STATE] = "no_state",   [SIM_DROP_QUEUE] = "queue",
 	[SIM_DROP_NO_ROUTE] = "no_route",   [SIM_DROP_LINK] = "link",
+	[SIM_DROP_ROUTER_DOWN] = "router_down",
 };
 
-void metrics_init(struct sim_metrics *m, uint64_t duration_ns, uint64_t bin_ns, unsigned n_nodes)
+void metrics_init(struct sim_metrics *m, uint64_t duration_ns, uint64_t bin_ns, unsigned n_nodes, unsigned n_routers)
 {
 	memset(m, 0, sizeof *m);
 	g_assert(bin_ns > 0 && n_nodes > 0);
@@ -27,6 +28,10 @@ void metrics_init(struct sim_metrics *m, uint64_t duration_ns, uint64_t bin_ns, 
 	for (int i = 0; i < SIM_DROP_N; i++)
 		m->first_drop_cause_ns[i] = m->last_drop_cause_ns[i] = LB_TIME_NEVER;
 	m->failures = g_array_new(FALSE, TRUE, sizeof(struct sim_failure_stats));
+	m->n_routers = n_routers;
+	m->router_forwarded = g_new0(uint64_t, n_routers);
+	m->router_drop = g_new0(uint64_t, (size_t)(n_routers + 1) * SIM_DROP_N);
+	m->router_node_bins = g_new0(uint64_t, m->n_bins * n_routers * n_nodes);
 }
 
 void metrics_clear(struct sim_metrics *m)
@@ -37,6 +42,9 @@ void metrics_clear(struct sim_metrics *m)
 		g_array_free(m->events, TRUE);
 	if (m->failures)
 		g_array_free(m->failures, TRUE);
+	g_free(m->router_forwarded);
+	g_free(m->router_drop);
+	g_free(m->router_node_bins);
 	memset(m, 0, sizeof *m);
 }
 
@@ -60,9 +68,16 @@ void metrics_delivered(struct sim_metrics *m, uint64_t t_ns)
 	m->total.delivered++;
 }
 
-void metrics_drop(struct sim_metrics *m, uint64_t t_ns, enum sim_drop_cause why)
+void metrics_forwarded(struct sim_metrics *m, uint64_t t_ns, unsigned router, unsigned node)
+{
+	m->router_forwarded[router]++;
+	m->router_node_bins[(metrics_bin(m, t_ns) * m->n_routers + router) * m->n_nodes + node]++;
+}
+
+void metrics_drop(struct sim_metrics *m, uint64_t t_ns, enum sim_drop_cause why, unsigned router)
 {
 	g_assert((unsigned)why < SIM_DROP_N);
+	m->router_drop[(router < m->n_routers ? router : m->n_routers) * SIM_DROP_N + why]++;
 	m->bins[metrics_bin(m, t_ns)].drop[why]++;
 	m->total.drop[why]++;
 	if (m->t_fail_ns != LB_TIME_NEVER && t_ns >= m->t_fail_ns) {
@@ -99,16 +114,22 @@ const char *sim_event_name(const struct sim_event *e)
 		return lb_kind_name(&lb_router_event_table, e->code);
 	case SIM_EV_NODE:
 		return lb_kind_name(&lb_node_event_table, e->code);
+	case SIM_EV_UPSTREAM: {
+#define UPSTREAM_NAME(e_, name, doc) "upstream_" name,
+		static const char *const names[] = {LB_ROUTER_EVENTS(UPSTREAM_NAME)};
+		return e->code < G_N_ELEMENTS(names) ? names[e->code] : "?";
+	}
 	}
 	g_assert_not_reached();
 	return NULL;
 }
 
 void metrics_event_x(struct sim_metrics *m, uint64_t t_ns, int node, enum sim_event_source source, int code,
-		     int64_t value, bool has_set, lb_nodeset set)
+		     int64_t value, bool has_set, lb_nodeset set, int router)
 {
-	g_assert(code >= 0 && code <= UINT8_MAX);
-	struct sim_event e = {t_ns, node, (uint8_t)source, (uint8_t)code, value, has_set ? set : 0, has_set};
+	g_assert(code >= 0 && code <= UINT8_MAX && router >= -1 && router < INT8_MAX);
+	struct sim_event e = {t_ns, node, (uint8_t)source, (uint8_t)code, value, has_set ? set : 0, has_set,
+			      (int8_t)router};
 	g_array_append_val(m->events, e);
 }
 

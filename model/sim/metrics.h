@@ -22,8 +22,13 @@ enum sim_drop_cause {
 	SIM_DROP_QUEUE,      /* a full queue */
 	SIM_DROP_NO_ROUTE,   /* the router had no route to the VIP */
 	SIM_DROP_LINK,       /* a link or device that is down or lossy */
+	SIM_DROP_ROUTER_DOWN, /* reached a router that is down (the upstream stage still sends to it) */
 	SIM_DROP_N
 };
+
+/* The causes of DESIGN's summary.csv columns, in place; later causes
+ * (router_down) are appended at the end of summary.csv. */
+#define SIM_DROP_DESIGN 6
 
 /* "blackhole", "steer_dead", ...: the CSV columns are drop_<name>. */
 extern const char *const sim_drop_names[SIM_DROP_N];
@@ -51,6 +56,7 @@ enum sim_event_source {
 	SIM_EV_FAILURE, /* enum lb_failure_kind: the scenario's failures */
 	SIM_EV_ROUTER,  /* enum lb_router_event */
 	SIM_EV_NODE,    /* enum lb_node_event */
+	SIM_EV_UPSTREAM, /* enum lb_router_event of the upstream stage in front of several routers */
 };
 
 struct sim_event {
@@ -61,6 +67,7 @@ struct sim_event {
 	int64_t value;  /* metric, peer id, ...; -1 when not applicable */
 	lb_nodeset set; /* a node set (ECMP set, active set) */
 	bool has_set;
+	int8_t router;  /* the router it concerns; -1: none (events.csv's router column) */
 };
 
 /* "fail", "detect", "route_installed", ... (events.csv's event column). */
@@ -105,10 +112,15 @@ struct sim_metrics {
 	uint64_t first_drop_cause_ns[SIM_DROP_N], last_drop_cause_ns[SIM_DROP_N]; /* per cause, after t_fail */
 	uint64_t t_fail_ns;             /* first failure; LB_TIME_NEVER if none */
 	GArray *failures;               /* struct sim_failure_stats, one per failure event, in time order */
+	/* per router r (0..n_routers-1; index n_routers: packets no router had forwarded yet) */
+	unsigned n_routers;
+	uint64_t *router_forwarded;     /* [n_routers] data packets each router forwarded to a node */
+	uint64_t *router_drop;          /* [(n_routers + 1) x SIM_DROP_N]: drops by the router that forwarded them */
+	uint64_t *router_node_bins;     /* [n_bins x n_routers x n_nodes]: packets router r sent node i per bin */
 	GArray *events;                 /* struct sim_event, in time order */
 };
 
-void metrics_init(struct sim_metrics *m, uint64_t duration_ns, uint64_t bin_ns, unsigned n_nodes);
+void metrics_init(struct sim_metrics *m, uint64_t duration_ns, uint64_t bin_ns, unsigned n_nodes, unsigned n_routers);
 void metrics_clear(struct sim_metrics *m);
 
 static inline size_t metrics_bin(const struct sim_metrics *m, uint64_t t_ns)
@@ -126,10 +138,13 @@ static inline struct sim_node_bin *metrics_node_bin(struct sim_metrics *m, uint6
 void metrics_failure(struct sim_metrics *m, uint64_t t_ns, int kind, int node);
 void metrics_sent(struct sim_metrics *m, uint64_t t_ns);
 void metrics_delivered(struct sim_metrics *m, uint64_t t_ns);
-void metrics_drop(struct sim_metrics *m, uint64_t t_ns, enum sim_drop_cause why);
+/* router: the router that had forwarded the packet, or >= n_routers for none. */
+void metrics_drop(struct sim_metrics *m, uint64_t t_ns, enum sim_drop_cause why, unsigned router);
+/* Router r forwarded a data packet to node i. */
+void metrics_forwarded(struct sim_metrics *m, uint64_t t_ns, unsigned router, unsigned node);
 uint64_t metrics_lost(const struct sim_bin *b);
 void metrics_event_x(struct sim_metrics *m, uint64_t t_ns, int node, enum sim_event_source source, int code,
-		     int64_t value, bool has_set, lb_nodeset set);
+		     int64_t value, bool has_set, lb_nodeset set, int router);
 /* First event named `name` at or after t_ns, or NULL (for tests and tools). */
 const struct sim_event *metrics_find_event(const struct sim_metrics *m, const char *name, uint64_t t_ns);
 

@@ -1,13 +1,14 @@
 /* net.c - see net.h. */
 #include "net.h"
 
-void net_add_dev(struct net *n, uint32_t dev, enum dev_role role, unsigned node)
+void net_add_dev(struct net *n, uint32_t dev, enum dev_role role, unsigned node, unsigned router)
 {
 	if (dev >= n->devs->len)
 		g_array_set_size(n->devs, dev + 1);
 	struct dev_info *d = &g_array_index(n->devs, struct dev_info, dev);
 	d->role = (uint8_t)role;
 	d->node = (uint8_t)node;
+	d->router = (uint8_t)router;
 }
 
 const struct dev_info *net_dev(const struct net *n, uint32_t dev)
@@ -51,7 +52,7 @@ void net_send_msg(struct net *n, uint32_t dev, uint32_t dst_dev, enum msg_type t
 
 void net_drop_data(struct net *n, const uint8_t *pkt, size_t len, enum sim_drop_cause why)
 {
-	metrics_drop(n->m, net_now(n), why);
+	metrics_drop(n->m, net_now(n), why, wire_router(pkt, len));
 	flows_at(n->flows, wire_flow_id(pkt, len))->rec.disrupted = true;
 }
 

@@ -19,11 +19,12 @@
 #include "wire.h"
 
 enum dev_role { ROLE_NONE, ROLE_CLIENT, ROLE_ROUTER_CLIENT, ROLE_ROUTER_UPLINK, ROLE_NODE_UPLINK,
-		ROLE_NODE_BACKPLANE, ROLE_NODE_SERVER, ROLE_SERVER };
+		ROLE_NODE_BACKPLANE, ROLE_NODE_SERVER, ROLE_SERVER, ROLE_STAGE_CLIENT, ROLE_STAGE_ROUTER };
 
 struct dev_info {
 	uint8_t role;
-	uint8_t node; /* cluster node index for node/server/router-uplink roles */
+	uint8_t node;   /* cluster node index for node/server/router-uplink roles */
+	uint8_t router; /* router index for router and uplink roles */
 };
 
 struct net {
@@ -43,7 +44,7 @@ static inline uint64_t net_now(const struct net *n)
 	return shim_now_ns(n->sim);
 }
 
-void net_add_dev(struct net *n, uint32_t dev, enum dev_role role, unsigned node);
+void net_add_dev(struct net *n, uint32_t dev, enum dev_role role, unsigned node, unsigned router);
 const struct dev_info *net_dev(const struct net *n, uint32_t dev);
 /* Sends pkt[0..len) as a packet_size-byte data packet out of dev (dst_dev:
  * the destination port on the backplane, 0 elsewhere). */

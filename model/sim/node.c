@@ -19,16 +19,18 @@ static void act(void *user, const struct lb_node_action *a)
 		net_send_msg(net, sn->dev_backplane, sn->peer_backplane[a->peer], MSG_HEARTBEAT, sn->id, a->value);
 		return;
 	case LB_NA_SEND_ADVERTISE:
-		net_send_msg(net, sn->dev_uplink, 0, MSG_ADVERTISE, sn->id, a->value);
-		return;
 	case LB_NA_SEND_WITHDRAW:
-		net_send_msg(net, sn->dev_uplink, 0, MSG_WITHDRAW, sn->id, 0);
+	case LB_NA_SEND_SESSION: {
+		/* to every router: each has its own session with the node */
+		enum msg_type t = a->kind == LB_NA_SEND_ADVERTISE ? MSG_ADVERTISE
+				  : a->kind == LB_NA_SEND_WITHDRAW ? MSG_WITHDRAW
+								     : MSG_BFD;
+		for (unsigned r = 0; r < sn->n_routers; r++)
+			net_send_msg(net, sn->dev_uplink[r], 0, t, sn->id, a->kind == LB_NA_SEND_ADVERTISE ? a->value : 0);
 		return;
-	case LB_NA_SEND_SESSION:
-		net_send_msg(net, sn->dev_uplink, 0, MSG_BFD, sn->id, 0);
-		return;
+	}
 	case LB_NA_EVENT:
-		metrics_event_x(net->m, a->t_ns, (int)sn->id, SIM_EV_NODE, a->event, a->ev_value, a->has_set, a->set);
+		metrics_event_x(net->m, a->t_ns, (int)sn->id, SIM_EV_NODE, a->event, a->ev_value, a->has_set, a->set, -1);
 		return;
 	}
 }
@@ -96,11 +98,14 @@ void sim_node_recover(struct sim_node *sn)
 
 void sim_node_uplink_changed(struct sim_node *sn)
 {
+	bool any = false;
+	for (unsigned r = 0; r < sn->n_routers; r++)
+		any = any || sn->uplink_up[r];
 	/* carrier back: the routing session comes up again and the node
 	 * advertises its current metric at once; carrier lost: the agent's
 	 * isolation rule knows the node no longer hears the router */
 	if (sn->up)
-		lb_node_uplink(sn->n, sn->uplink_up, net_now(sn->net));
+		lb_node_uplink(sn->n, any, net_now(sn->net));
 }
 
 static void data(struct sim_node *sn, const uint8_t *pkt, size_t len, uint64_t now, bool from_backplane)

@@ -13,13 +13,15 @@ struct sim_node {
 	struct net *net;
 	unsigned id;
 	bool up;        /* false after a crash, until recovery */
-	bool uplink_up; /* carrier of the router link */
+	unsigned n_routers;
+	bool uplink_up[SCENARIO_MAX_ROUTERS]; /* carrier of each router link */
 	struct lb_node *n;
 	struct sim_timers timers;
 	const struct lb_hasher *hasher; /* the cluster's flow hash */
 	struct shim_rng *rng_refresh, *rng_phase;
 	uint32_t shim_node, server_node;
-	uint32_t dev_uplink, dev_backplane, dev_server, dev_server_far;
+	uint32_t dev_uplink[SCENARIO_MAX_ROUTERS]; /* towards router r */
+	uint32_t dev_backplane, dev_server, dev_server_far;
 	const uint32_t *peer_backplane; /* every node's backplane device */
 	/* the tables' counters at the last sample (nodes.csv counts per bin) */
 	struct lb_session_stats cache_seen, table_seen;
@@ -33,7 +35,9 @@ void sim_node_free(struct sim_node *sn);
 void sim_node_start(struct sim_node *sn);
 void sim_node_crash(struct sim_node *sn);
 void sim_node_recover(struct sim_node *sn);
-/* The router link's carrier changed (sn->uplink_up already set). */
+/* A router link's carrier changed (sn->uplink_up[] already set), or a
+ * router came back (its session restarts): the node hears the router(s)
+ * again and advertises its metric. */
 void sim_node_uplink_changed(struct sim_node *sn);
 void sim_node_rx_uplink(struct sim_node *sn, const uint8_t *pkt, size_t len, uint64_t now);
 void sim_node_rx_backplane(struct sim_node *sn, const uint8_t *pkt, size_t len, uint64_t now);

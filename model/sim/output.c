@@ -21,7 +21,7 @@ const char sim_summary_header[] =
 	"peak_node_share,window_blackhole_s,window_steer_dead_s,window_no_state_s,window_queue_s,"
 	"window_no_route_s,window_link_s,flows_alive_at_fail,flows_broken_alive,broken_fraction_alive,"
 	"expect_window_blackhole_s,expect_drop_blackhole,expect_drop_steer_dead,expect_lost,expect_t_detect_s,"
-	"expect_t_install_s,expect_broken_fraction_alive";
+	"expect_t_install_s,expect_broken_fraction_alive,drop_router_down,window_router_down_s,local_fraction";
 
 const char *output_seconds(char *buf, uint64_t t_ns)
 {
@@ -32,10 +32,17 @@ const char *output_seconds(char *buf, uint64_t t_ns)
 	return buf;
 }
 
-static void append_drops(GString *out, const struct sim_bin *b)
+/* The drop counts of causes [from, to) as ",n,n,..." */
+static void append_drops(GString *out, const struct sim_bin *b, int from, int to)
 {
-	for (int i = 0; i < SIM_DROP_N; i++)
+	for (int i = from; i < to; i++)
 		g_string_append_printf(out, ",%" PRIu64, b->drop[i]);
+}
+
+/* From t_fail to the last drop of cause c after it; LB_TIME_NEVER: none. */
+static uint64_t cause_window(const struct sim_metrics *m, int c)
+{
+	return m->last_drop_cause_ns[c] == LB_TIME_NEVER ? LB_TIME_NEVER : m->last_drop_cause_ns[c] - m->t_fail_ns;
 }
 
 void output_summary_row(GString *out, const struct scenario *sc, const struct sim_metrics *m,
@@ -51,17 +58,15 @@ void output_summary_row(GString *out, const struct scenario *sc, const struct si
 			       lb_ecmp_kind_name(sc->ecmp));
 	g_string_append_printf(out, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, m->total.sent,
 			       m->total.delivered, s->in_flight, metrics_lost(&m->total));
-	append_drops(out, &m->total);
+	append_drops(out, &m->total, 0, SIM_DROP_DESIGN);
 	g_string_append_printf(out, ",%" PRIu64 ",%" PRIu64 ",%s,%s,%s,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%.6f\n",
 			       m->flows_total, m->flows_broken, output_seconds(t[0], m->t_fail_ns),
 			       output_seconds(t[1], s->t_detect_ns), output_seconds(t[2], s->t_readvertise_ns),
 			       output_seconds(t[3], s->t_install_ns), output_seconds(t[4], s->t_restore_ns),
 			       output_seconds(t[5], window), m->backplane_bytes, s->events, s->peak_node_share);
 	out->str[out->len - 1] = ','; /* the row goes on */
-	for (int c = 0; c < SIM_DROP_N; c++) {
-		uint64_t w = m->last_drop_cause_ns[c] == LB_TIME_NEVER ? LB_TIME_NEVER : m->last_drop_cause_ns[c] - m->t_fail_ns;
-		g_string_append_printf(out, "%s,", output_seconds(t[0], w));
-	}
+	for (int c = 0; c < SIM_DROP_DESIGN; c++)
+		g_string_append_printf(out, "%s,", output_seconds(t[0], cause_window(m, c)));
 	g_string_append_printf(out, "%" PRIu64 ",%" PRIu64 ",", s->flows_alive_at_fail, s->broken_alive_at_fail);
 	if (s->flows_alive_at_fail)
 		g_string_append_printf(out, "%.6f", (double)s->broken_alive_at_fail / (double)s->flows_alive_at_fail);
@@ -78,6 +83,13 @@ void output_summary_row(GString *out, const struct scenario *sc, const struct si
 		else
 			g_string_append_printf(out, ",%.6f", v);
 	}
+	/* causes newer than DESIGN's six: count and window */
+	append_drops(out, &m->total, SIM_DROP_DESIGN, SIM_DROP_N);
+	for (int c = SIM_DROP_DESIGN; c < SIM_DROP_N; c++)
+		g_string_append_printf(out, ",%s", output_seconds(t[0], cause_window(m, c)));
+	g_string_append_c(out, ',');
+	if (!isnan(s->local_fraction))
+		g_string_append_printf(out, "%.6f", s->local_fraction);
 	g_string_append_c(out, '\n');
 }
 
@@ -93,7 +105,7 @@ static GString *timeseries_csv(const struct sim_metrics *m)
 		g_string_append_printf(out, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64,
 				       output_seconds(t, (uint64_t)b * m->bin_ns), x->sent, x->delivered,
 				       metrics_lost(x));
-		append_drops(out, x);
+		append_drops(out, x, 0, SIM_DROP_N);
 		g_string_append_c(out, '\n');
 	}
 	return out;
@@ -137,7 +149,7 @@ static void append_set(GString *out, lb_nodeset set)
 
 static GString *events_csv(const struct sim_metrics *m)
 {
-	GString *out = g_string_new("time_s,node,event,value,set\n");
+	GString *out = g_string_new("time_s,node,event,value,set,router\n");
 	char t[32];
 	for (guint i = 0; i < m->events->len; i++) {
 		const struct sim_event *e = &g_array_index(m->events, struct sim_event, i);
@@ -150,7 +162,53 @@ static GString *events_csv(const struct sim_metrics *m)
 		g_string_append_c(out, ',');
 		if (e->has_set)
 			append_set(out, e->set);
+		g_string_append_c(out, ',');
+		if (e->router >= 0)
+			g_string_append_printf(out, "%d", e->router);
 		g_string_append_c(out, '\n');
+	}
+	return out;
+}
+
+/* routers.csv: per router, the data packets it forwarded to a node and
+ * every loss of a packet it had forwarded, by cause; a last row "none" for
+ * packets lost before any router forwarded them (at the upstream stage, a
+ * dead router, or a client link). */
+static GString *routers_csv(const struct sim_metrics *m)
+{
+	GString *out = g_string_new("router,forwarded,lost");
+	for (int c = 0; c < SIM_DROP_N; c++)
+		g_string_append_printf(out, ",drop_%s", sim_drop_names[c]);
+	g_string_append_c(out, '\n');
+	for (unsigned r = 0; r <= m->n_routers; r++) {
+		const uint64_t *d = &m->router_drop[r * SIM_DROP_N];
+		uint64_t lost = 0;
+		for (int c = 0; c < SIM_DROP_N; c++)
+			lost += d[c];
+		if (r < m->n_routers)
+			g_string_append_printf(out, "%u,%" PRIu64, r, m->router_forwarded[r]);
+		else
+			g_string_append(out, "none,0");
+		g_string_append_printf(out, ",%" PRIu64, lost);
+		for (int c = 0; c < SIM_DROP_N; c++)
+			g_string_append_printf(out, ",%" PRIu64, d[c]);
+		g_string_append_c(out, '\n');
+	}
+	return out;
+}
+
+/* router_load.csv: per bin, router and node, the data packets the router
+ * sent the node (each router's view of the nodes' load). */
+static GString *router_load_csv(const struct sim_metrics *m)
+{
+	GString *out = g_string_new("time_s,router,node,packets\n");
+	char t[32];
+	for (size_t b = 0; b < m->n_bins; b++) {
+		output_seconds(t, (uint64_t)b * m->bin_ns);
+		for (unsigned r = 0; r < m->n_routers; r++)
+			for (unsigned n = 0; n < m->n_nodes; n++)
+				g_string_append_printf(out, "%s,%u,%u,%" PRIu64 "\n", t, r, n,
+						       m->router_node_bins[(b * m->n_routers + r) * m->n_nodes + n]);
 	}
 	return out;
 }
@@ -325,6 +383,8 @@ gboolean output_write_run(const char *dir, const struct scenario *sc, const stru
 		      write_one(tmp, "nodes.csv", nodes_csv(m), err) &&
 		      write_one(tmp, "events.csv", events_csv(m), err) &&
 		      write_one(tmp, "failures.csv", failures_csv(sc, m), err) &&
+		      write_one(tmp, "routers.csv", routers_csv(m), err) &&
+		      write_one(tmp, "router_load.csv", router_load_csv(m), err) &&
 		      (!flows || write_one(tmp, "flows.csv", flows_csv(flows), err)) &&
 		      write_one(tmp, "run.json", run_json(sc, s), err);
 	if (ok)

@@ -25,6 +25,8 @@ struct sim_summary {
 	                           over spans of bins holding >= 100 packets (or all after the failure) */
 	uint64_t flows_alive_at_fail;  /* flows that had started and not ended at t_fail */
 	uint64_t broken_alive_at_fail; /* ... of which broke */
+	double local_fraction; /* packets the receiving node owned itself (not steered), before the first
+	                          failure (the whole run without one); NAN: none received */
 	double wall_s;          /* run.json only */
 };
 

@@ -5,6 +5,8 @@
  * is lb_router's (lb_router.h); this file only moves packets and timers. */
 #include "router.h"
 
+#include <string.h>
+
 static void act(void *user, const struct lb_router_action *a)
 {
 	struct sim_router *sr = user;
@@ -12,7 +14,8 @@ static void act(void *user, const struct lb_router_action *a)
 		sim_timers_apply(&sr->timers, &a->timer);
 		return;
 	}
-	metrics_event_x(sr->net->m, a->t_ns, a->node, SIM_EV_ROUTER, a->event, a->value, a->has_set, a->set);
+	metrics_event_x(sr->net->m, a->t_ns, a->node, SIM_EV_ROUTER, a->event, a->value, a->has_set, a->set,
+			(int)sr->id);
 }
 
 static void fire(void *obj, uint32_t id, uint64_t now)
@@ -21,11 +24,11 @@ static void fire(void *obj, uint32_t id, uint64_t now)
 	lb_router_timer(sr->r, id, now);
 }
 
-gboolean sim_router_init(struct sim_router *sr, struct net *net, const uint32_t *node_dev, GError **err)
+gboolean sim_router_init(struct sim_router *sr, struct net *net, unsigned id, GError **err)
 {
 	sr->net = net;
-	sr->node_dev = node_dev;
-	struct lb_router_params p = scenario_router_params(net->sc);
+	sr->id = id;
+	struct lb_router_params p = scenario_router_params(net->sc, id);
 	p.act = act;
 	p.user = sr;
 	sr->r = lb_router_create(&p);
@@ -47,25 +50,54 @@ void sim_router_free(struct sim_router *sr)
 
 void sim_router_start(struct sim_router *sr)
 {
+	sr->up = true;
 	lb_router_start(sr->r, net_now(sr->net));
+}
+
+void sim_router_crash(struct sim_router *sr)
+{
+	sr->up = false;
+	sim_timers_cancel(&sr->timers);
+}
+
+void sim_router_recover(struct sim_router *sr)
+{
+	sim_router_free(sr);
+	GError *err = NULL;
+	gboolean ok = sim_router_init(sr, sr->net, sr->id, &err);
+	g_assert(ok && err == NULL); /* the same parameters were accepted at start */
+	sr->up = true;
+	lb_router_start_cold(sr->r, net_now(sr->net));
 }
 
 void sim_router_rx_data(struct sim_router *sr, const uint8_t *pkt, size_t len, uint64_t now)
 {
+	if (!sr->up) {
+		net_drop_data(sr->net, pkt, len, SIM_DROP_ROUTER_DOWN);
+		return;
+	}
 	struct lb_flow_key k;
 	int rc = lb_flow_parse(pkt, len, &k);
 	g_assert(rc >= 0);
+	/* stamped with this router's id, so that a later loss is put down to it */
+	uint8_t out[DATA_MAX_HDR];
+	g_assert(len <= sizeof out);
+	memcpy(out, pkt, len);
+	out[len - DATA_TRAILER_LEN + 16] = (uint8_t)sr->id;
 	int nh = lb_router_select(sr->r, &k, now);
 	if (nh < 0) {
-		net_drop_data(sr->net, pkt, len, SIM_DROP_NO_ROUTE);
+		net_drop_data(sr->net, out, len, SIM_DROP_NO_ROUTE);
 		return;
 	}
-	net_send_data(sr->net, sr->node_dev[nh], 0, pkt, len);
+	metrics_forwarded(sr->net->m, now, sr->id, (unsigned)nh);
+	net_send_data(sr->net, sr->node_dev[nh], 0, out, len);
 }
 
 void sim_router_rx_msg(struct sim_router *sr, unsigned node, const uint8_t *msg, size_t len, uint64_t now)
 {
 	g_assert(len >= MSG_LEN && msg[1] == node);
+	if (!sr->up)
+		return; /* a crashed router hears nothing */
 	switch (msg[0]) {
 	case MSG_ADVERTISE:
 		lb_router_rx_advertise(sr->r, node, be32_get(msg + 2), now);
@@ -83,5 +115,6 @@ void sim_router_rx_msg(struct sim_router *sr, unsigned node, const uint8_t *msg,
 
 void sim_router_carrier(struct sim_router *sr, unsigned node, bool up)
 {
-	lb_router_carrier(sr->r, node, up, net_now(sr->net));
+	if (sr->up)
+		lb_router_carrier(sr->r, node, up, net_now(sr->net));
 }

@@ -169,6 +169,8 @@ static bool flow_send_one(struct traffic *w, struct sim_flow *f, uint64_t now)
 	be32_put(t + 4, f->seq);
 	be32_put(t + 8, (uint32_t)(now >> 32));
 	be32_put(t + 12, (uint32_t)now);
+	t[16] = WIRE_NO_ROUTER;
+	t[17] = t[18] = t[19] = 0;
 	f->seq++;
 	f->rec.sent++;
 	metrics_sent(w->net->m, now);

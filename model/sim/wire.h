@@ -1,8 +1,9 @@
 /* wire.h - what the simulator's packets carry.
  *
  * Data: real IPv4/IPv6 + TCP/UDP headers (lb_flow_write_headers), then a
- * 16-byte trailer: flow id (u32), sequence (u32), send time (u64 ns), all
- * big-endian.  The first byte is 0x4_ or 0x6_.  The IP length fields cover
+ * 20-byte trailer: flow id (u32), sequence (u32), send time (u64 ns), all
+ * big-endian, then the id of the router that forwarded the packet (u8;
+ * WIRE_NO_ROUTER until one has) and 3 zero bytes.  The first byte is 0x4_ or 0x6_.  The IP length fields cover
  * headers + trailer; the rest of packet_size is zero padding on the wire.
  * Control: first byte MSG_*, then the sender's node id, then a u32 value
  * (metric for advertisements, health for heartbeats), big-endian. */
@@ -14,7 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DATA_TRAILER_LEN 16
+#define DATA_TRAILER_LEN 20
+#define WIRE_NO_ROUTER 0xFF
 #define DATA_MAX_HDR 128
 
 enum msg_type { MSG_ADVERTISE = 0xC1, MSG_WITHDRAW = 0xC2, MSG_HEARTBEAT = 0xC3, MSG_BFD = 0xC4 };
@@ -51,6 +53,13 @@ static inline uint32_t wire_flow_id(const uint8_t *pkt, size_t len)
 {
 	g_assert(len >= DATA_TRAILER_LEN);
 	return be32_get(pkt + len - DATA_TRAILER_LEN);
+}
+
+/* The router that forwarded the packet (WIRE_NO_ROUTER: none yet). */
+static inline unsigned wire_router(const uint8_t *pkt, size_t len)
+{
+	g_assert(len >= DATA_TRAILER_LEN);
+	return pkt[len - DATA_TRAILER_LEN + 16];
 }
 
 static inline uint32_t wire_seq(const uint8_t *pkt, size_t len)

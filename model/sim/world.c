@@ -14,11 +14,13 @@
  * when the totals at the end do not satisfy it. */
 #include "world.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "node.h"
 #include "router.h"
 #include "traffic.h"
+#include "upstream.h"
 
 G_DEFINE_QUARK(lbsim-run-error-quark, sim_error)
 
@@ -32,14 +34,16 @@ struct world {
 	struct sim_flows flows;
 	struct net net;
 	struct lb_hasher cluster_hasher;
-	struct sim_router router;
+	struct sim_router routers[SCENARIO_MAX_ROUTERS];
+	unsigned n_routers;
+	struct sim_upstream upstream; /* n_routers > 1 only */
 	struct sim_node nodes[LB_MAX_NODES];
 	unsigned n_nodes;
-	uint32_t router_dev[LB_MAX_NODES]; /* the router's device towards node i */
 	uint32_t backplane_dev[LB_MAX_NODES];
 	struct traffic traffic;
 	uint32_t *client_node, *client_dev, *router_client_dev; /* per client */
 	struct shim_rng *rng_phase, *rng_refresh;               /* rng streams 3, 4 */
+	struct shim_rng *rng_upstream;                          /* rng stream 5 (n_routers > 1) */
 	gboolean interrupted;
 	int failed_node; /* node of the first failure, -1 if none or not node-specific */
 };
@@ -63,11 +67,19 @@ static void on_rx(void *user, uint32_t node, uint32_t dev, const uint8_t *pkt, s
 	switch (di->role) {
 	case ROLE_ROUTER_CLIENT:
 		g_assert(data);
-		sim_router_rx_data(&w->router, pkt, len, now);
+		sim_router_rx_data(&w->routers[di->router], pkt, len, now);
 		break;
 	case ROLE_ROUTER_UPLINK:
 		g_assert(!data);
-		sim_router_rx_msg(&w->router, di->node, pkt, len, now);
+		sim_router_rx_msg(&w->routers[di->router], di->node, pkt, len, now);
+		break;
+	case ROLE_STAGE_CLIENT:
+		g_assert(data);
+		upstream_rx_data(&w->upstream, pkt, len, now);
+		break;
+	case ROLE_STAGE_ROUTER:
+		g_assert(!data);
+		upstream_rx_msg(&w->upstream, di->router, pkt, len, now);
 		break;
 	case ROLE_NODE_UPLINK:
 		g_assert(data);
@@ -123,7 +135,7 @@ static void failure_fire(void *user)
 	bool nodes = lb_failure_info(f->kind)->uses & LB_FAILURE_USES_NODES;
 	metrics_failure(&w->m, now, f->kind, f->node);
 	metrics_event_x(&w->m, now, nodes ? -1 : f->node, SIM_EV_FAILURE, f->kind,
-			f->kind == LB_FAIL_LOSSY ? (int64_t)(f->loss * 1e6) : -1, nodes, f->partition_nodes);
+			f->kind == LB_FAIL_LOSSY ? (int64_t)(f->loss * 1e6) : -1, nodes, f->partition_nodes, f->router);
 	switch (f->kind) {
 	case LB_FAIL_CRASH:
 		if (n->up)
@@ -136,9 +148,11 @@ static void failure_fire(void *user)
 	case LB_FAIL_LINK_DOWN:
 	case LB_FAIL_LINK_UP: {
 		bool up = f->kind == LB_FAIL_LINK_UP;
-		shim_link_set_up(w->sim, n->dev_uplink, up);
-		n->uplink_up = up;
-		sim_router_carrier(&w->router, n->id, up);
+		for (unsigned r = 0; r < w->n_routers; r++) {
+			shim_link_set_up(w->sim, n->dev_uplink[r], up);
+			n->uplink_up[r] = up;
+			sim_router_carrier(&w->routers[r], n->id, up);
+		}
 		sim_node_uplink_changed(n);
 		break;
 	}
@@ -151,8 +165,35 @@ static void failure_fire(void *user)
 		w->net.partition_side = f->partition_nodes;
 		break;
 	case LB_FAIL_LOSSY:
-		shim_link_set_loss(w->sim, n->dev_uplink, f->loss);
+		for (unsigned r = 0; r < w->n_routers; r++)
+			shim_link_set_loss(w->sim, n->dev_uplink[r], f->loss);
 		break;
+	case LB_FAIL_ROUTER_CRASH:
+		if (w->routers[f->router].up) {
+			sim_router_crash(&w->routers[f->router]);
+			if (w->n_routers > 1)
+				upstream_router_down(&w->upstream, (unsigned)f->router);
+		}
+		break;
+	case LB_FAIL_ROUTER_RECOVER:
+		if (!w->routers[f->router].up) {
+			sim_router_recover(&w->routers[f->router]);
+			if (w->n_routers > 1)
+				upstream_router_up(&w->upstream, (unsigned)f->router);
+			/* the nodes' sessions with it restart: each advertises at once */
+			for (unsigned i = 0; i < w->n_nodes; i++)
+				sim_node_uplink_changed(&w->nodes[i]);
+		}
+		break;
+	case LB_FAIL_ROUTER_LINK_DOWN:
+	case LB_FAIL_ROUTER_LINK_UP: {
+		bool up = f->kind == LB_FAIL_ROUTER_LINK_UP;
+		shim_link_set_up(w->sim, n->dev_uplink[f->router], up);
+		n->uplink_up[f->router] = up;
+		sim_router_carrier(&w->routers[f->router], n->id, up);
+		sim_node_uplink_changed(n);
+		break;
+	}
 	}
 }
 
@@ -197,39 +238,63 @@ static void stop_check(void *user)
 
 /* A point-to-point link from node na (device role ra) to node nb (role rb),
  * both devices recorded for cluster node index `node`. */
+/* A point-to-point link from node na (device role ra) to node nb (role rb),
+ * both devices recorded for cluster node index `node` and router `router`. */
 static gboolean link_nodes(struct world *w, uint32_t na, uint32_t nb, uint64_t rate_bps, uint64_t delay_ns,
-			   enum dev_role ra, enum dev_role rb, unsigned node, uint32_t *a, uint32_t *b)
+			   enum dev_role ra, enum dev_role rb, unsigned node, unsigned router, uint32_t *a, uint32_t *b)
 {
 	if (shim_p2p_connect(w->sim, na, nb, rate_bps, delay_ns, w->sc->uplink_queue, a, b) < 0)
 		return FALSE;
-	net_add_dev(&w->net, *a, ra, node);
-	net_add_dev(&w->net, *b, rb, node);
+	net_add_dev(&w->net, *a, ra, node, router);
+	net_add_dev(&w->net, *b, rb, node, router);
 	return TRUE;
 }
 
+/* One router: clients link to it directly.  Several: clients link to the
+ * upstream stage, which links to each router (upstream_*).  Then each node
+ * links to every router, and to its server; the backplane joins the nodes.
+ * (With one router the nodes and devices are created in the same order as
+ * ever, so a run's events are too.) */
 static gboolean build_topology(struct world *w, GError **err)
 {
 	const struct scenario *sc = w->sc;
 	struct shim_sim *sim = w->sim;
-	w->router.shim_node = shim_node_create(sim);
+	bool stage = w->n_routers > 1;
+	uint32_t front;
+	if (stage) {
+		front = w->upstream.shim_node = shim_node_create(sim);
+		for (unsigned r = 0; r < w->n_routers; r++)
+			w->routers[r].shim_node = shim_node_create(sim);
+	} else {
+		front = w->routers[0].shim_node = shim_node_create(sim);
+	}
 	w->client_node = g_new0(uint32_t, sc->clients);
 	w->client_dev = g_new0(uint32_t, sc->clients);
 	w->router_client_dev = g_new0(uint32_t, sc->clients);
 	for (uint32_t c = 0; c < sc->clients; c++) {
 		w->client_node[c] = shim_node_create(sim);
-		if (!link_nodes(w, w->client_node[c], w->router.shim_node, sc->client_rate_bps, sc->client_delay_ns,
-				ROLE_CLIENT, ROLE_ROUTER_CLIENT, 0, &w->client_dev[c], &w->router_client_dev[c]))
+		if (!link_nodes(w, w->client_node[c], front, sc->client_rate_bps, sc->client_delay_ns, ROLE_CLIENT,
+				stage ? ROLE_STAGE_CLIENT : ROLE_ROUTER_CLIENT, 0, 0, &w->client_dev[c],
+				&w->router_client_dev[c]))
 			goto fail;
 	}
+	for (unsigned r = 0; stage && r < w->n_routers; r++)
+		if (!link_nodes(w, front, w->routers[r].shim_node, sc->upstream_rate_bps, sc->upstream_delay_ns,
+				ROLE_STAGE_ROUTER, ROLE_ROUTER_CLIENT, 0, r, &w->upstream.stage_dev[r],
+				&w->upstream.router_dev[r]))
+			goto fail;
 	uint32_t bp_nodes[LB_MAX_NODES];
 	for (unsigned i = 0; i < w->n_nodes; i++) {
 		struct sim_node *n = &w->nodes[i];
 		n->shim_node = shim_node_create(sim);
 		n->server_node = shim_node_create(sim);
-		if (!link_nodes(w, w->router.shim_node, n->shim_node, sc->uplink_rate_bps, sc->uplink_delay_ns,
-				ROLE_ROUTER_UPLINK, ROLE_NODE_UPLINK, i, &w->router_dev[i], &n->dev_uplink) ||
-		    !link_nodes(w, n->shim_node, n->server_node, sc->server_rate_bps, sc->server_delay_ns,
-				ROLE_NODE_SERVER, ROLE_SERVER, i, &n->dev_server, &n->dev_server_far))
+		for (unsigned r = 0; r < w->n_routers; r++)
+			if (!link_nodes(w, w->routers[r].shim_node, n->shim_node, sc->uplink_rate_bps, sc->uplink_delay_ns,
+					ROLE_ROUTER_UPLINK, ROLE_NODE_UPLINK, i, r, &w->routers[r].node_dev[i],
+					&n->dev_uplink[r]))
+				goto fail;
+		if (!link_nodes(w, n->shim_node, n->server_node, sc->server_rate_bps, sc->server_delay_ns,
+				ROLE_NODE_SERVER, ROLE_SERVER, i, 0, &n->dev_server, &n->dev_server_far))
 			goto fail;
 		bp_nodes[i] = n->shim_node;
 	}
@@ -238,7 +303,7 @@ static gboolean build_topology(struct world *w, GError **err)
 		goto fail;
 	for (unsigned i = 0; i < w->n_nodes; i++) {
 		w->nodes[i].dev_backplane = w->backplane_dev[i];
-		net_add_dev(&w->net, w->backplane_dev[i], ROLE_NODE_BACKPLANE, i);
+		net_add_dev(&w->net, w->backplane_dev[i], ROLE_NODE_BACKPLANE, i, 0);
 	}
 	return TRUE;
 fail:
@@ -254,6 +319,7 @@ struct world *world_create(const struct scenario *sc, uint32_t replication, cons
 	w->opts = *o;
 	w->replication = replication;
 	w->n_nodes = sc->nodes;
+	w->n_routers = sc->router_count;
 	w->failed_node = -1;
 	if (sc->ip_version != sc->vip_family) {
 		g_set_error(err, SIM_ERROR, SIM_ERROR_INVALID,
@@ -266,7 +332,7 @@ struct world *world_create(const struct scenario *sc, uint32_t replication, cons
 			    lb_hash_kind_name(sc->flow_hash));
 		goto fail;
 	}
-	metrics_init(&w->m, sc->duration_ns, sc->bin_ns, sc->nodes);
+	metrics_init(&w->m, sc->duration_ns, sc->bin_ns, sc->nodes, w->n_routers);
 	w->s.replication = replication;
 	w->s.seed = sc->seed;
 	w->sim = shim_sim_create(sc->seed, replication + 1, sc->scheduler);
@@ -282,14 +348,24 @@ struct world *world_create(const struct scenario *sc, uint32_t replication, cons
 	w->traffic.rng_addr = shim_rng_create(w->sim, 2);
 	w->rng_phase = shim_rng_create(w->sim, 3);
 	w->rng_refresh = shim_rng_create(w->sim, 4);
-	if (!build_topology(w, err) || !sim_router_init(&w->router, &w->net, w->router_dev, err))
+	if (!build_topology(w, err))
 		goto fail;
+	for (unsigned r = 0; r < w->n_routers; r++)
+		if (!sim_router_init(&w->routers[r], &w->net, r, err))
+			goto fail;
+	if (w->n_routers > 1) {
+		w->rng_upstream = shim_rng_create(w->sim, 5);
+		if (!upstream_init(&w->upstream, &w->net, w->n_routers, w->rng_upstream, err))
+			goto fail;
+	}
 	w->traffic.client_dev = w->client_dev;
 	for (unsigned i = 0; i < w->n_nodes; i++) {
 		struct sim_node *n = &w->nodes[i];
 		n->net = &w->net;
 		n->id = i;
-		n->uplink_up = true;
+		n->n_routers = w->n_routers;
+		for (unsigned r = 0; r < w->n_routers; r++)
+			n->uplink_up[r] = true;
 		n->hasher = &w->cluster_hasher;
 		n->rng_refresh = w->rng_refresh;
 		n->rng_phase = w->rng_phase;
@@ -342,12 +418,29 @@ static double peak_node_share(const struct sim_metrics *m, uint64_t t0)
 	return peak;
 }
 
+/* The fraction of the packets nodes received from the routers that the
+ * receiver owned itself (served without steering), before the first
+ * failure: 1/N with independent router and cluster hashes, more when they
+ * are correlated (hash polarisation). */
+static double local_fraction(const struct sim_metrics *m)
+{
+	uint64_t rx = 0, out = 0;
+	size_t end = m->t_fail_ns == LB_TIME_NEVER ? m->n_bins : metrics_bin(m, m->t_fail_ns);
+	for (size_t b = 0; b < end; b++)
+		for (unsigned i = 0; i < m->n_nodes; i++) {
+			rx += m->node_bins[b * m->n_nodes + i].rx_router;
+			out += m->node_bins[b * m->n_nodes + i].steered_out;
+		}
+	return rx ? (double)(rx - out) / (double)rx : NAN;
+}
+
 /* Summary times, relative to the first failure; peak node share; flows
- * alive at the failure. */
+ * alive at the failure; local fraction. */
 static void summarize(struct world *w)
 {
 	const struct scenario *sc = w->sc;
 	struct sim_summary *s = &w->s;
+	s->local_fraction = local_fraction(&w->m);
 	s->t_detect_ns = s->t_readvertise_ns = s->t_install_ns = s->t_restore_ns = LB_TIME_NEVER;
 	uint64_t t0 = w->m.t_fail_ns;
 	if (t0 == LB_TIME_NEVER)
@@ -382,7 +475,10 @@ gboolean world_run(struct world *w, GError **err)
 {
 	const struct scenario *sc = w->sc;
 	struct failure_ev *fes = g_new0(struct failure_ev, sc->n_failures);
-	sim_router_start(&w->router);
+	for (unsigned r = 0; r < w->n_routers; r++)
+		sim_router_start(&w->routers[r]);
+	if (w->n_routers > 1)
+		upstream_start(&w->upstream);
 	for (unsigned i = 0; i < w->n_nodes; i++)
 		sim_node_start(&w->nodes[i]);
 	traffic_start(&w->traffic);
@@ -452,7 +548,10 @@ void world_free(struct world *w)
 		return;
 	for (unsigned i = 0; i < w->n_nodes; i++)
 		sim_node_free(&w->nodes[i]);
-	sim_router_free(&w->router);
+	for (unsigned r = 0; r < w->n_routers; r++)
+		sim_router_free(&w->routers[r]);
+	if (w->upstream.stage)
+		upstream_free(&w->upstream);
 	if (w->sim)
 		shim_sim_destroy(w->sim);
 	flows_free(&w->flows);

@@ -619,7 +619,7 @@ static void test_json(void)
 		"\"hold_time_ns\": 40000000000,", "\"uplink_rate_bps\": 10000000000,", "\"flow_hash_seed\": 24301,",
 		"\"vip\": \"203.0.113.10\",", "\"session_cache\": true,",
 		"\"flow_duration\": {\"dist\": \"exp\", \"mean_ns\": 5000000000, \"shape\": 0},",
-		"\"failures\": [\n    {\"at_ns\": 4000000000, \"kind\": \"crash\", \"node\": 2, \"loss\": 0, \"nodes\": []}\n  ],",
+		"\"failures\": [\n    {\"at_ns\": 4000000000, \"kind\": \"crash\", \"node\": 2, \"router\": -1, \"loss\": 0, \"nodes\": []}\n  ],",
 		"\"sweep\": {},", "\"warnings\": []\n}",
 	};
 	CU_ASSERT_EQUAL(a[0], '{');
@@ -639,6 +639,72 @@ static void test_json(void)
 	scenario_free(sc);
 }
 
+/* Several routers: [router] count, [router.K] groups, the router failure
+ * kinds and their `router` key; each bad input with its exact message. */
+static void test_routers(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("scenario-XXXXXX", NULL);
+	g_autofree gchar *path = g_build_filename(dir, "r.ini", NULL);
+	static const char ini[] = "[router]\ncount = 2\necmp_hash_seed = 0x7\n[router.1]\necmp_hash = crc32c\n"
+				  "[failure.1]\nat = 1s\nkind = router-crash\nrouter = 1\n"
+				  "[failure.2]\nat = 2s\nkind = router-link-down\nrouter = 0\nnode = 3\n";
+	CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, ini, -1, NULL));
+	struct scenario *sc = load_ok(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+	CU_ASSERT_EQUAL(sc->router_count, 2);
+	CU_ASSERT_EQUAL(sc->routers[0].ecmp_hash, LB_HASH_TOEPLITZ);
+	CU_ASSERT_EQUAL(sc->routers[0].ecmp_hash_seed, 7); /* router 0: [router]'s own seed */
+	CU_ASSERT_EQUAL(sc->routers[1].ecmp_hash, LB_HASH_CRC32C);
+	CU_ASSERT_NOT_EQUAL(sc->routers[1].ecmp_hash_seed, 7); /* derived */
+	CU_ASSERT_EQUAL(sc->failures[0].kind, LB_FAIL_ROUTER_CRASH);
+	CU_ASSERT_EQUAL(sc->failures[0].router, 1);
+	CU_ASSERT_EQUAL(sc->failures[0].node, -1);
+	CU_ASSERT_EQUAL(sc->failures[1].router, 0);
+	CU_ASSERT_EQUAL(sc->failures[1].node, 3);
+	/* describe's text loads back as the same scenario (per-router hashes included) */
+	g_autofree gchar *d = scenario_describe(sc);
+	g_autofree gchar *again_path = g_build_filename(dir, "again.ini", NULL);
+	CU_ASSERT_TRUE_FATAL(g_file_set_contents(again_path, d, -1, NULL));
+	struct scenario *again = load_ok(again_path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(again);
+	CU_ASSERT_EQUAL(again->routers[1].ecmp_hash_seed, sc->routers[1].ecmp_hash_seed);
+	CU_ASSERT_EQUAL(again->failures[0].router, 1);
+	scenario_free(again);
+	scenario_free(sc);
+	static const struct {
+		const char *set, *rest;
+	} bad[] = {
+		{"failure.1.router=2", "[failure.1] router = \"2\": router 2 is out of range 0..1 (router.count = 2)"},
+		{"failure.1.node=0", "[failure.1] node = \"0\": not used by kind router-crash"},
+		{"failure.2.router=x", "[failure.2] router = \"x\": router x is out of range 0..1 (router.count = 2)"},
+		{"router.count=17", "[router] count = \"17\": must be in 1..16"},
+		{"router.3.ecmp_hash=crc32c", "[router.3]: no router 3 (the scenario has router.count = 2: routers 0..1)"},
+		{"router.1.ecmp_hash=md5", "[router.1] ecmp_hash = \"md5\": not one of crc32c | toeplitz | fast | linux"},
+		{"router.1.hold_time=3s", "[router.1] hold_time: unknown key"},
+		{"router.upstream_detection=bfd", "[router] upstream_detection = \"bfd\": not one of immediate | hold"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		const char *const over[] = {bad[i].set, NULL};
+		GError *err = NULL;
+		struct scenario *x = scenario_load(path, over, &err);
+		CU_ASSERT_PTR_NULL(x);
+		scenario_free(x);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+		const char *msg = strstr(err->message, ": ") + 2;
+		if (strcmp(msg, bad[i].rest) != 0)
+			fprintf(stderr, "\n got: %s\nwant: %s\n", msg, bad[i].rest);
+		CU_ASSERT_STRING_EQUAL(msg, bad[i].rest);
+		g_error_free(err);
+	}
+	/* a missing router key */
+	static const char missing[] = "[router]\ncount = 2\n[failure.1]\nat = 1s\nkind = router-recover\n";
+	CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, missing, -1, NULL));
+	expect_err(path, NULL, SCENARIO_ERROR_VALUE, NULL, "[failure.1] router: missing (kind router-recover needs it)");
+	g_remove(again_path);
+	g_remove(path);
+	g_rmdir(dir);
+}
+
 void lb_test_register(void)
 {
 	LB_SUITE("scenario", LB_TEST(test_reference_copy), LB_TEST(test_reference_shared),
@@ -646,7 +712,7 @@ void lb_test_register(void)
 		 LB_TEST(test_defaults), LB_TEST(test_full_syntax), LB_TEST(test_warnings), LB_TEST(test_overrides),
 		 LB_TEST(test_override_errors), LB_TEST(test_err_misspelt_key), LB_TEST(test_err_unknown_group),
 		 LB_TEST(test_err_missing_unit), LB_TEST(test_err_bad_unit), LB_TEST(test_err_node_range),
-		 LB_TEST(test_err_failure_late), LB_TEST(test_err_maglev_prime), LB_TEST(test_err_owner_hash),
+		 LB_TEST(test_err_failure_late), LB_TEST(test_err_maglev_prime), LB_TEST(test_err_owner_hash), LB_TEST(test_routers),
 		 LB_TEST(test_err_flow_duration), LB_TEST(test_err_lossy_no_loss), LB_TEST(test_err_key_not_used),
 		 LB_TEST(test_err_failure_no_kind), LB_TEST(test_err_partition_all), LB_TEST(test_err_nodes_range),
 		 LB_TEST(test_err_vip_family), LB_TEST(test_err_sweep_key), LB_TEST(test_err_sweep_value),

@@ -78,6 +78,10 @@ gboolean e2e_run(const char *name, const char *const *sets, const char *out_dir,
 				r->sent_before_fail_1s += m->bins[b].sent;
 				for (unsigned i = 0; i < m->n_nodes; i++)
 					r->rx_before_fail_1s[i] += m->node_bins[b * m->n_nodes + i].rx_router;
+				for (unsigned k = 0; k < m->n_routers; k++)
+					for (unsigned i = 0; i < m->n_nodes; i++)
+						r->router_before_fail_1s[k] +=
+							m->router_node_bins[(b * m->n_routers + k) * m->n_nodes + i];
 			}
 			if (t >= m->t_fail_ns)
 				r->sent_after_fail += m->bins[b].sent;

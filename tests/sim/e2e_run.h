@@ -19,6 +19,7 @@ struct run {
 	uint64_t blackhole_after_restore;
 	uint64_t sent_before_fail_1s; /* data packets sent in the second before t_fail */
 	uint64_t rx_before_fail_1s[LB_MAX_NODES]; /* ... that node i received from the router */
+	uint64_t router_before_fail_1s[SCENARIO_MAX_ROUTERS]; /* ... that router r forwarded */
 	uint64_t sent_after_fail;     /* data packets sent from t_fail on */
 	uint64_t cache_evictions, cache_expiries; /* over every node and bin (nodes.csv) */
 	uint64_t bin_ns;

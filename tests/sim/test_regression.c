@@ -284,6 +284,41 @@ static void test_resilient_unbalanced(void)
 	}
 }
 
+/* A router failure (tests/regression/router-crash.ini: two routers, router
+ * 1 crashes at 1 s).  The upstream stage keeps hashing router 1's share R_1
+ * of the flows (measured over the second before) to it until it notices:
+ *   hold:      drop_router_down = R_1 x W, W = the stage's hold expiry after
+ *              the crash, in (hold - refresh, hold] (router 1's last refresh
+ *              at a uniform phase): R_1 x (hold - refresh) - 2% <= drops <=
+ *              R_1 x hold + 2% (the flows' packet phases);
+ *   immediate: only the packets on the wire to router 1: drops <= R_1 x 1 ms.
+ * Router 0 then forwards every flow: its hash sends router 1's flows to
+ * other receivers, which select the same owners (no node failed): no other
+ * loss at all (blackhole, steer_dead, no_state = 0). */
+static void test_router_failure(void)
+{
+	for (int immediate = 0; immediate < 2; immediate++) {
+		const char *const sets[] = {immediate ? "router.upstream_detection=immediate"
+						      : "router.upstream_detection=hold",
+					    NULL};
+		struct run r;
+		CU_ASSERT_FATAL(e2e_run("tests/regression/router-crash.ini", sets, NULL, &r));
+		e2e_assert_balanced(&r);
+		const struct scenario *sc = r.sc;
+		double R1 = (double)r.router_before_fail_1s[1];
+		double hold = e2e_seconds(sc->upstream_hold_time_ns), refresh = e2e_seconds(sc->upstream_refresh_interval_ns);
+		double got = (double)r.m.total.drop[SIM_DROP_ROUTER_DOWN];
+		double lo = immediate ? 0 : R1 * (hold - refresh) * 0.98, hi = immediate ? R1 * 1e-3 : R1 * hold * 1.02;
+		fprintf(stderr, "\n  router crash, upstream %s: router_down %.0f in [%.0f, %.0f] (R_1 = %.0f/s; mean R_1 x "
+			"(hold - refresh/2) = %.0f)",
+			immediate ? "immediate" : "hold", got, lo, hi, R1, R1 * (hold - refresh / 2));
+		CU_ASSERT(got >= lo && got <= hi);
+		CU_ASSERT_EQUAL(metrics_lost(&r.m.total), r.m.total.drop[SIM_DROP_ROUTER_DOWN]);
+		CU_ASSERT(e2e_event_count(&r, "upstream_route_installed", -1, -1) == 2); /* start, without router 1 */
+		e2e_run_free(&r);
+	}
+}
+
 /* The steering cache is a cache: with no failure, a tiny cache (50 entries)
  * or a 20 ms idle timeout only costs misses and evictions, never a flow -
  * the owner's flow-state table has its own capacity and timeout ("auto":
@@ -433,6 +468,6 @@ static void test_frr_profile(void)
 void lb_test_register(void)
 {
 	LB_SUITE("regression", LB_TEST(test_recover_during_wait), LB_TEST(test_lossy_uplink),
-		 LB_TEST(test_backplane_down), LB_TEST(test_ipv6), LB_TEST(test_first_survivor_spike), LB_TEST(test_resilient_unbalanced), LB_TEST(test_cache_does_not_break_flows), LB_TEST(test_failures_csv), LB_TEST(test_two_nodes), LB_TEST(test_frr_profile), LB_TEST(test_golden_default),
+		 LB_TEST(test_backplane_down), LB_TEST(test_ipv6), LB_TEST(test_first_survivor_spike), LB_TEST(test_router_failure), LB_TEST(test_resilient_unbalanced), LB_TEST(test_cache_does_not_break_flows), LB_TEST(test_failures_csv), LB_TEST(test_two_nodes), LB_TEST(test_frr_profile), LB_TEST(test_golden_default),
 		 LB_TEST(test_golden_premature_restore));
 }

@@ -24,7 +24,11 @@ extern "C" {
 	X(LB_FAIL_BACKPLANE_DOWN, "backplane-down", "the node's backplane link goes down")                        \
 	X(LB_FAIL_BACKPLANE_UP, "backplane-up", "the node's backplane link comes back")                           \
 	X(LB_FAIL_PARTITION, "partition", "the backplane splits: the listed nodes are cut off from the rest")     \
-	X(LB_FAIL_LOSSY, "lossy", "the node's router link loses each packet with probability loss")
+	X(LB_FAIL_LOSSY, "lossy", "the node's router link loses each packet with probability loss")              \
+	X(LB_FAIL_ROUTER_CRASH, "router-crash", "the router stops at once and silently; its state is lost")       \
+	X(LB_FAIL_ROUTER_RECOVER, "router-recover", "a crashed router starts afresh: no routes until the nodes advertise") \
+	X(LB_FAIL_ROUTER_LINK_DOWN, "router-link-down", "the link between router K and node N goes down (carrier loss)") \
+	X(LB_FAIL_ROUTER_LINK_UP, "router-link-up", "the link between router K and node N comes back")
 enum lb_failure_kind { LB_FAILURE_KINDS(LB_KIND_ENUM) };
 #define LB_FAILURE_KIND_COUNT (0 LB_FAILURE_KINDS(LB_KIND_ONE))
 extern const struct lb_kind_table lb_failure_kind_table;
@@ -34,6 +38,7 @@ enum lb_failure_uses {
 	LB_FAILURE_USES_NODE = 1 << 0,  /* node = ID */
 	LB_FAILURE_USES_NODES = 1 << 1, /* nodes = ID;ID;... */
 	LB_FAILURE_USES_LOSS = 1 << 2,  /* loss = P */
+	LB_FAILURE_USES_ROUTER = 1 << 3, /* router = K */
 };
 
 struct lb_failure_info {

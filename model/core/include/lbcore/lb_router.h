@@ -158,6 +158,9 @@ void lb_router_free(struct lb_router *r);
 
 /* Steady state at now: routes of every neighbour installed; timers armed. */
 void lb_router_start(struct lb_router *r, uint64_t now);
+/* A cold start at now (a router that rebooted): no route and no session
+ * until the neighbours' messages arrive; the strategy starts too. */
+void lb_router_start_cold(struct lb_router *r, uint64_t now);
 
 /* Control input from node. */
 void lb_router_rx_advertise(struct lb_router *r, unsigned node, uint32_t metric, uint64_t now);
