@@ -367,6 +367,7 @@ static int cmd_plot(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	output_set_command_line(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -67,6 +67,7 @@ struct scenario_router {
 extern const struct lb_kind_table scenario_scheduler_table;
 
 struct scenario_failure {
+	uint64_t k; /* the K of its [failure.K] group */
 	uint64_t at_ns;
 	enum lb_failure_kind kind;
 	int node;                 /* -1 when n/a (partition, router-crash/-recover) */
@@ -206,6 +207,10 @@ gchar *scenario_describe(const struct scenario *sc);
  * per group, durations in integer ns ("*_ns"), rates in integer bps ("*_bps"),
  * failures as an array, sweep and warnings.  Deterministic.  Free with g_free(). */
 gchar *scenario_to_json(const struct scenario *sc);
+
+/* The resolved value of "group.key" as file text (g_free), or NULL when
+ * it names no parameter ([failure.K] keys included). */
+gchar *scenario_value_of(const struct scenario *sc, const char *group_key);
 
 /* The core parameters of a scenario's router and nodes (act, user and the
  * per-node values - self, phases, first refresh - are the caller's). */

@@ -168,6 +168,7 @@ bool scenario_parse_failures(struct scenario_ctx *c, GError **err)
 		struct scenario_failure f;
 		if (!parse_failure(c, g_array_index(fg, struct fgroup, i).name, &f, err))
 			return false;
+		f.k = g_array_index(fg, struct fgroup, i).k;
 		/* insertion sort by time: stable, so equal times keep K order */
 		size_t j = sc->n_failures;
 		while (j > 0 && sc->failures[j - 1].at_ns > f.at_ns) {

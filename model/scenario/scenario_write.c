@@ -200,3 +200,37 @@ gchar *scenario_to_json(const struct scenario *sc)
 	g_string_append(g, "]\n}");
 	return g_string_free(g, FALSE);
 }
+
+gchar *scenario_value_of(const struct scenario *sc, const char *group_key)
+{
+	const char *dot = strrchr(group_key, '.');
+	if (!dot)
+		return NULL;
+	g_autofree gchar *group = g_strndup(group_key, (gsize)(dot - group_key));
+	const char *key = dot + 1;
+	uint64_t k;
+	if (!scenario_is_failure_group(group, &k)) {
+		const struct keydef *kd = scenario_find_key(group, key);
+		return kd ? scenario_value_text(kd, sc) : NULL;
+	}
+	for (size_t i = 0; i < sc->n_failures; i++) {
+		const struct scenario_failure *f = &sc->failures[i];
+		if (f->k != k)
+			continue;
+		GString *g = g_string_new(NULL);
+		if (strcmp(key, "at") == 0)
+			scenario_append_duration(g, f->at_ns);
+		else if (strcmp(key, "kind") == 0)
+			g_string_append(g, lb_kind_name(&lb_failure_kind_table, f->kind));
+		else if (strcmp(key, "node") == 0)
+			g_string_append_printf(g, "%d", f->node);
+		else if (strcmp(key, "router") == 0)
+			g_string_append_printf(g, "%d", f->router);
+		else if (strcmp(key, "loss") == 0)
+			scenario_append_double(g, f->loss);
+		else if (strcmp(key, "nodes") == 0)
+			scenario_append_nodes(g, f->partition_nodes, ";");
+		return g_string_free(g, FALSE);
+	}
+	return NULL;
+}

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "expect.h"
+#include <json-glib/json-glib.h>
+
+#include "commit.h"
 #include "version.h"
 
 const char sim_summary_header[] =
@@ -21,7 +24,7 @@ const char sim_summary_header[] =
 	"peak_node_share,window_blackhole_s,window_steer_dead_s,window_no_state_s,window_queue_s,"
 	"window_no_route_s,window_link_s,flows_alive_at_fail,flows_broken_alive,broken_fraction_alive,"
 	"expect_window_blackhole_s,expect_drop_blackhole,expect_drop_steer_dead,expect_lost,expect_t_detect_s,"
-	"expect_t_install_s,expect_broken_fraction_alive,drop_router_down,window_router_down_s,local_fraction";
+	"expect_t_install_s,expect_broken_fraction_alive,drop_router_down,window_router_down_s,local_fraction,sweep";
 
 const char *output_seconds(char *buf, uint64_t t_ns)
 {
@@ -38,6 +41,8 @@ static void append_drops(GString *out, const struct sim_bin *b, int from, int to
 	for (int i = from; i < to; i++)
 		g_string_append_printf(out, ",%" PRIu64, b->drop[i]);
 }
+
+static gchar *sweep_field(const struct scenario *sc);
 
 /* From t_fail to the last drop of cause c after it; LB_TIME_NEVER: none. */
 static uint64_t cause_window(const struct sim_metrics *m, int c)
@@ -90,7 +95,52 @@ void output_summary_row(GString *out, const struct scenario *sc, const struct si
 	g_string_append_c(out, ',');
 	if (!isnan(s->local_fraction))
 		g_string_append_printf(out, "%.6f", s->local_fraction);
-	g_string_append_c(out, '\n');
+	g_autofree gchar *sweep = sweep_field(sc);
+	g_string_append_printf(out, ",%s\n", sweep);
+}
+
+/* The sweep point a run belongs to: "key=value;key=value" over the
+ * scenario's [sweep] keys, with the run's resolved values (empty without a
+ * sweep), as a CSV field (quoted when it holds ',' or '"'). */
+static gchar *sweep_field(const struct scenario *sc)
+{
+	GString *g = g_string_new(NULL);
+	for (size_t i = 0; i < sc->n_sweep; i++) {
+		g_autofree gchar *v = scenario_value_of(sc, sc->sweep[i].key);
+		g_string_append_printf(g, "%s%s=%s", i ? ";" : "", sc->sweep[i].key, v ? v : "?");
+	}
+	if (!strpbrk(g->str, ",\"\n"))
+		return g_string_free(g, FALSE);
+	GString *q = g_string_new("\"");
+	for (const char *p = g->str; *p; p++) {
+		if (*p == '"')
+			g_string_append_c(q, '"');
+		g_string_append_c(q, *p);
+	}
+	g_string_append_c(q, '"');
+	g_string_free(g, TRUE);
+	return g_string_free(q, FALSE);
+}
+
+/* Every row of a run's CSV identifies its run: appends the columns
+ * scenario, sweep, replication, seed to the header and to every row. */
+static GString *identify(GString *csv, const struct scenario *sc, const struct sim_summary *s)
+{
+	g_autofree gchar *sweep = sweep_field(sc);
+	g_autofree gchar *tail = g_strdup_printf(",%s,%s,%" PRIu32 ",%" PRIu64, sc->name, sweep, s->replication, s->seed);
+	GString *out = g_string_sized_new(csv->len + csv->len / 4);
+	bool header = true;
+	for (const char *p = csv->str; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		g_string_append_len(out, p, (gssize)n);
+		g_string_append(out, header ? ",scenario,sweep,replication,seed" : tail);
+		g_string_append_c(out, '\n');
+		header = false;
+		p += n + (eol ? 1 : 0);
+	}
+	g_string_free(csv, TRUE);
+	return out;
 }
 
 static GString *timeseries_csv(const struct sim_metrics *m)
@@ -295,16 +345,94 @@ static GString *flows_csv(const struct sim_flows_view *v)
 	return out;
 }
 
+static struct {
+	GPtrArray *argv;
+	GDateTime *start;
+} prov;
+
+void output_set_command_line(int argc, char **argv)
+{
+	if (!prov.argv)
+		prov.argv = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_set_size(prov.argv, 0);
+	for (int i = 0; i < argc; i++)
+		g_ptr_array_add(prov.argv, g_filename_display_name(argv[i])); /* UTF-8 whatever the bytes */
+	if (prov.start)
+		g_date_time_unref(prov.start);
+	prov.start = g_date_time_new_now_utc();
+}
+
+JsonNode *output_provenance(void)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "program");
+	json_builder_add_string_value(b, "lbsim");
+	json_builder_set_member_name(b, "version");
+	json_builder_add_string_value(b, LBSIM_VERSION);
+	json_builder_set_member_name(b, "commit");
+	json_builder_add_string_value(b, LBSIM_COMMIT);
+	json_builder_set_member_name(b, "ns3_version");
+	json_builder_add_string_value(b, LBSIM_NS3_VERSION);
+	json_builder_set_member_name(b, "command_line");
+	json_builder_begin_array(b);
+	for (guint i = 0; prov.argv && i < prov.argv->len; i++)
+		json_builder_add_string_value(b, g_ptr_array_index(prov.argv, i));
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "sets");
+	json_builder_begin_array(b);
+	for (guint i = 0; prov.argv && i + 1 < prov.argv->len; i++) {
+		const char *a = g_ptr_array_index(prov.argv, i);
+		if (strcmp(a, "--set") == 0)
+			json_builder_add_string_value(b, g_ptr_array_index(prov.argv, ++i));
+		else if (g_str_has_prefix(a, "--set="))
+			json_builder_add_string_value(b, a + 6);
+	}
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "host");
+	json_builder_add_string_value(b, g_get_host_name());
+	json_builder_set_member_name(b, "start_utc");
+	g_autofree gchar *start = prov.start ? g_date_time_format_iso8601(prov.start) : NULL;
+	if (start)
+		json_builder_add_string_value(b, start);
+	else
+		json_builder_add_null_value(b);
+	json_builder_end_object(b);
+	return json_builder_get_root(b);
+}
+
+/* run.json: the provenance, then the run's identity and figures that are
+ * not simulated values (wall time), then every resolved parameter. */
 static GString *run_json(const struct scenario *sc, const struct sim_summary *s)
 {
+	JsonNode *root = output_provenance();
+	JsonObject *o = json_node_get_object(root);
+	g_autofree gchar *file = g_filename_display_name(sc->path ? sc->path : "");
+	json_object_set_string_member(o, "scenario_file", file);
+	json_object_set_string_member(o, "scenario", sc->name);
+	json_object_set_int_member(o, "replication", s->replication);
+	g_autofree gchar *seed = g_strdup_printf("%" PRIu64, s->seed); /* 64-bit: a string, JSON numbers lose it */
+	json_object_set_string_member(o, "seed", seed);
+	json_object_set_double_member(o, "wall_time_s", s->wall_s);
+	json_object_set_int_member(o, "events", (gint64)s->events);
+	g_autoptr(JsonGenerator) g = json_generator_new();
+	json_generator_set_pretty(g, TRUE);
+	json_generator_set_root(g, root);
+	gchar *text = json_generator_to_data(g, NULL);
+	json_node_unref(root);
+	/* the resolved parameters are spliced in as scenario_to_json() writes
+	 * them (exact 64-bit values, which json-glib's gint64 would not keep) */
+	char *brace = strrchr(text, '}');
+	g_assert(brace);
+	*brace = '\0';
 	g_autofree gchar *params = scenario_to_json(sc);
-	g_autofree gchar *path = g_strescape(sc->path ? sc->path : "", NULL);
-	GString *out = g_string_new(NULL);
-	g_string_append_printf(out,
-			       "{\n  \"program\": \"lbsim\",\n  \"version\": \"%s\",\n  \"scenario_file\": \"%s\",\n"
-			       "  \"replication\": %" PRIu32 ",\n  \"seed\": %" PRIu64 ",\n  \"wall_time_s\": %.3f,\n"
-			       "  \"events\": %" PRIu64 ",\n  \"parameters\": %s\n}\n",
-			       LBSIM_VERSION, path, s->replication, s->seed, s->wall_s, s->events, params);
+	g_auto(GStrv) lines = g_strsplit(params, "\n", -1);
+	g_autofree gchar *indented = g_strjoinv("\n  ", lines);
+	GString *out = g_string_new(text);
+	g_free(text);
+	while (out->len && (out->str[out->len - 1] == '\n' || out->str[out->len - 1] == ' '))
+		g_string_truncate(out, out->len - 1);
+	g_string_append_printf(out, ",\n  \"parameters\" : %s\n}\n", indented);
 	return out;
 }
 
@@ -379,13 +507,13 @@ gboolean output_write_run(const char *dir, const struct scenario *sc, const stru
 	g_string_append_c(summary, '\n');
 	output_summary_row(summary, sc, m, s);
 	gboolean ok = write_one(tmp, "summary.csv", summary, err) &&
-		      write_one(tmp, "timeseries.csv", timeseries_csv(m), err) &&
-		      write_one(tmp, "nodes.csv", nodes_csv(m), err) &&
-		      write_one(tmp, "events.csv", events_csv(m), err) &&
-		      write_one(tmp, "failures.csv", failures_csv(sc, m), err) &&
-		      write_one(tmp, "routers.csv", routers_csv(m), err) &&
-		      write_one(tmp, "router_load.csv", router_load_csv(m), err) &&
-		      (!flows || write_one(tmp, "flows.csv", flows_csv(flows), err)) &&
+		      write_one(tmp, "timeseries.csv", identify(timeseries_csv(m), sc, s), err) &&
+		      write_one(tmp, "nodes.csv", identify(nodes_csv(m), sc, s), err) &&
+		      write_one(tmp, "events.csv", identify(events_csv(m), sc, s), err) &&
+		      write_one(tmp, "failures.csv", identify(failures_csv(sc, m), sc, s), err) &&
+		      write_one(tmp, "routers.csv", identify(routers_csv(m), sc, s), err) &&
+		      write_one(tmp, "router_load.csv", identify(router_load_csv(m), sc, s), err) &&
+		      (!flows || write_one(tmp, "flows.csv", identify(flows_csv(flows), sc, s), err)) &&
 		      write_one(tmp, "run.json", run_json(sc, s), err);
 	if (ok)
 		ok = remove_tree(dir, err);

@@ -57,6 +57,15 @@ void output_abandon(const char *dir);
 gboolean output_write_run(const char *dir, const struct scenario *sc, const struct sim_metrics *m,
 			  const struct sim_summary *s, const struct sim_flows_view *flows, GError **err);
 
+/* Provenance: what made a result (run.json, campaign.json).  main() hands
+ * over its command line once, before anything is written; the time of that
+ * call is the run's UTC start. */
+void output_set_command_line(int argc, char **argv);
+/* A JSON object (json-glib; the caller unrefs it): program, version, commit
+ * (git describe of the source tree at build time), ns3_version, the command
+ * line as an array, every --set value, host, start_utc (ISO 8601). */
+struct _JsonNode *output_provenance(void);
+
 /* Writes contents to path atomically (path.tmp then rename). */
 gboolean output_write_file(const char *path, const char *contents, gsize len, GError **err);
 

@@ -253,7 +253,7 @@ static void where_agrees(const char *owner, const char *cache)
 	CU_ASSERT_FATAL(g_file_get_contents(path, &text, NULL, NULL));
 	gchar **rows = g_strsplit(text, "\n", -1);
 	CU_ASSERT_STRING_EQUAL(rows[0], "flow,proto,src,sport,dst,dport,start_s,end_s,sent,received,longest_gap_s,"
-					"out_of_order,disrupted,broken");
+					"out_of_order,disrupted,broken,scenario,sweep,replication,seed");
 	int agree = 0, n = 0;
 	for (int i = 1; rows[i] && *rows[i] && n < 50; i++, n++) {
 		gchar **c = g_strsplit(rows[i], ",", -1);
