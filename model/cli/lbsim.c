@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "expect.h"
+#include "export.h"
 #include "inspect.h"
 #include "output.h"
 #include "scenario.h"
@@ -47,6 +48,7 @@ static void usage(FILE *f)
 	      "       lbsim plot DIR\n"
 	      "       lbsim hash [--seed N] tcp|udp SRC SPORT DST DPORT\n"
 	      "       lbsim where FILE [--set group.key=value ...] [--fail NODE] tcp|udp SRC SPORT DST DPORT\n"
+	      "       lbsim export DIR... -o FILE.sqlite\n"
 	      "       lbsim version\n",
 	      f);
 }
@@ -387,6 +389,8 @@ int main(int argc, char **argv)
 		return inspect_hash(argc, argv);
 	if (strcmp(cmd, "where") == 0)
 		return inspect_where(argc, argv);
+	if (strcmp(cmd, "export") == 0)
+		return export_main(argc, argv);
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "describe") != 0 && strcmp(cmd, "sweep") != 0) {
 		fprintf(stderr, "lbsim: unknown command %s\n", cmd);
 		usage(stderr);

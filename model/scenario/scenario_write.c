@@ -70,10 +70,13 @@ gchar *scenario_describe(const struct scenario *sc)
 	return g_string_free(g, FALSE);
 }
 
-static void json_string(GString *g, const char *s)
+/* A JSON string: UTF-8 by definition, so bytes that are not (a path in a
+ * legacy encoding) become U+FFFD. */
+static void json_string(GString *g, const char *raw)
 {
+	g_autofree gchar *s = g_utf8_make_valid(raw ? raw : "", -1);
 	g_string_append_c(g, '"');
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
 		case '"':
 			g_string_append(g, "\\\"");
