@@ -46,7 +46,32 @@ struct lb_flow_key {
 };
 
 int lb_flow_parse(const uint8_t *pkt, size_t len, struct lb_flow_key *out);
+/* The same on a capture's first bytes (a packet cut after len bytes, as
+ * pcap's snap length or a device handing over its first bytes cut it): the
+ * IP length may exceed len, the IP and L4 headers must be there.
+ * *payload_off (may be NULL) gets the offset of the L4 payload. */
+int lb_flow_parse_capture(const uint8_t *pkt, size_t len, struct lb_flow_key *out, size_t *payload_off);
 
+#define LB_TCP_SYN 0x02
+#define LB_TCP_ACK 0x10
+
+/* What lb_flow_write_packet() writes besides the 5-tuple. */
+struct lb_flow_hdr {
+	uint16_t ip_len;   /* the whole IP packet's length (IPv4 total length, IPv6 40 + payload length) */
+	uint8_t ttl;       /* TTL / hop limit; 0: 64 */
+	uint8_t tcp_flags; /* LB_TCP_* */
+	uint32_t tcp_seq, tcp_ack;
+};
+/* Writes the IP and L4 headers of a packet of hd->ip_len bytes for key k
+ * (IPv4 with its header checksum, DF set); the L4 checksum is left 0
+ * (lb_flow_fill_l4_checksum once the payload is in).  Returns the header
+ * length, -ENOSPC (cap, or ip_len below the headers), -EINVAL (family or
+ * protocol). */
+int lb_flow_write_packet(const struct lb_flow_key *k, const struct lb_flow_hdr *hd, uint8_t *buf, size_t cap);
+/* Fills the TCP or UDP checksum of a packet whose first `present` bytes
+ * are in pkt and whose payload beyond them, up to the IP length, is zeros.
+ * Returns 0, or lb_flow_parse_capture()'s error. */
+int lb_flow_fill_l4_checksum(uint8_t *pkt, size_t present);
 /* Writes an IPv4 (with its header checksum; DF set, TTL 64) or IPv6 (hop
  * limit 64) header and a TCP (20 bytes, ACK set, or SYN alone when syn) or
  * UDP (8 bytes) header for key k, with payload_len bytes of payload to
