@@ -114,7 +114,10 @@ int main(int argc, char **argv)
 	if (!lf || lbv_write_all(lf, &head, sizeof head) < 0 ||
 	    lbv_write_all(lf, rec, head.count * sizeof *rec) < 0 || fclose(lf) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, log, strerror(errno));
+		free(rec);
 		return 1;
 	}
+	free(rec);
+	close(fd);
 	return 0;
 }

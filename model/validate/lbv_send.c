@@ -214,9 +214,17 @@ int main(int argc, char **argv)
 	if (!lf || lbv_write_all(lf, &head, sizeof head) < 0 ||
 	    lbv_write_all(lf, rec, head.count * sizeof *rec) < 0 || fclose(lf) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, o.log, strerror(errno));
-		return 1;
+		rc = 1;
 	}
 	if (head.errors)
 		fprintf(stderr, "%s: %" PRIu64 " send() calls failed\n", prog, head.errors);
-	return stop ? 0 : rc;
+	for (uint32_t f = 0; f < o.flows; f++)
+		close(fd[f]);
+	free(fd);
+	free(rec);
+	free(seq);
+	free(pkt);
+	free(phase);
+	free(order);
+	return rc;
 }
