@@ -36,6 +36,7 @@
 
 #include "analyze.h"
 #include "compare.h"
+#include "lbv_util.h"
 #include "scenario.h"
 
 #define NS_PER_S UINT64_C(1000000000)
@@ -120,17 +121,16 @@ static gchar *unreal(const struct scenario *sc)
 }
 
 /* The random delay before repetition rep's time zero: uniform in [0, the
- * longest periodic timer) (BGP keepalive, heartbeat, BFD), from the seed. */
+ * longest periodic timer) (BGP keepalive, heartbeat, BFD), from the
+ * scenario's seed and rep through SplitMix64 (lbv_util.h), so each
+ * repetition's draw is independent of its neighbours'. */
 static uint64_t phase_delay_ns(const struct scenario *sc, unsigned rep)
 {
 	uint64_t period = MAX(sc->refresh_interval_ns, sc->heartbeat_interval_ns);
 	if (strcmp(sc->failover, "bfd") == 0)
 		period = MAX(period, sc->bfd_interval_ns);
-	guint32 seed[3] = {(guint32)sc->seed, (guint32)(sc->seed >> 32), rep};
-	GRand *r = g_rand_new_with_seed_array(seed, 3);
-	uint64_t d = (uint64_t)(g_rand_double(r) * (double)period);
-	g_rand_free(r);
-	return d;
+	uint64_t state = sc->seed * UINT64_C(0x9e3779b97f4a7c15) + rep;
+	return (uint64_t)(lbv_rand_unit(&state) * (double)period);
 }
 
 static gchar *params_env(const struct scenario *sc, unsigned rep, const char *tag)
@@ -337,9 +337,11 @@ static void plot(const char *dir, const struct scenario *sc)
 	char *argv[] = {"gnuplot", "-e", expr, script, NULL};
 	int status = 0;
 	g_autoptr(GError) err = NULL;
-	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &err) ||
+	g_autofree gchar *said = NULL; /* gnuplot's warnings, shown only when it fails */
+	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &said, &status, &err) ||
 	    !g_spawn_check_wait_status(status, NULL))
-		fprintf(stderr, "lbsim: validate: no figure (gnuplot: %s)\n", err ? err->message : "failed");
+		fprintf(stderr, "lbsim: validate: no figure (gnuplot: %s)\n%s", err ? err->message : "failed",
+			said ? said : "");
 }
 
 /* Everything after loading; sc is valid. */

@@ -8,7 +8,9 @@
  *                   sockets overflowing)
  *   drop_no_route   data packets into the router (nftables ingress counter)
  *                   that left it on no node port (egress counters): the
- *                   kernel had no usable route
+ *                   kernel had no usable route; in a run with a link-down
+ *                   failure these are drop_link (the kernel drops what it
+ *                   routes to a next hop whose link is down)
  *   drop_link       the rest of lost (client side, a node port down)
  *   steer_dead, no_state: 0 (the testbed's nodes do not steer).
  * Real-only columns: phase_delay_s (the repetition's random delay before
@@ -265,8 +267,13 @@ static gboolean write_rep(const char *rep_dir, const struct scenario *sc, unsign
 		queue += counter(ctr, "node%u_rcvbuf_errors", i);
 		out_sum += counter(ctr, "router_out%u", i);
 	}
+	/* the router's own drops: a next hop whose link is down, or no route */
 	int64_t rin = counter(ctr, "router_rin", 0);
-	int64_t no_route = rin > out_sum ? rin - out_sum : 0;
+	int64_t router_drops = rin > out_sum ? rin - out_sum : 0;
+	bool link_failure = false;
+	for (size_t i = 0; i < sc->n_failures; i++)
+		link_failure |= sc->failures[i].kind == SCENARIO_FAIL_LINK_DOWN;
+	int64_t no_route = link_failure ? 0 : router_drops;
 	int64_t link = (int64_t)p->lost - blackhole - queue - no_route;
 	if (link < 0) {
 		fprintf(stderr, "lbsim: validate: rep %u: the drop counters (%" PRId64 ") exceed the lost packets (%" PRIu64

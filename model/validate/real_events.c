@@ -83,6 +83,14 @@ static gchar *read_text(const char *raw, const char *name, bool optional, GError
 	return text;
 }
 
+/* Lines "T_BEFORE ..." in time order (each failure appends its own line when done). */
+static gint by_number(gconstpointer a, gconstpointer b, gpointer user)
+{
+	(void)user;
+	uint64_t x = g_ascii_strtoull(*(char *const *)a, NULL, 10), y = g_ascii_strtoull(*(char *const *)b, NULL, 10);
+	return x < y ? -1 : x > y;
+}
+
 gboolean real_failures_load(const char *raw, struct real_meta *m, GError **err)
 {
 	g_autofree gchar *text = read_text(raw, "failures.log", false, err);
@@ -92,6 +100,7 @@ gboolean real_failures_load(const char *raw, struct real_meta *m, GError **err)
 	m->t_fail_ns = REAL_NEVER;
 	m->failed_node = -1;
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	g_qsort_with_data(lines, (gint)g_strv_length(lines), sizeof *lines, by_number, NULL); /* by T_BEFORE */
 	for (char **l = lines; *l; l++) {
 		uint64_t b, a;
 		char kind[32];

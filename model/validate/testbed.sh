@@ -71,6 +71,17 @@ track() { # PID NAME
 	echo "$1 $(starttime "$1") $2" >>"$LIVE/pids"
 }
 
+# An FRR daemon's crash-log directory (/var/tmp/frr/<daemon>.<pid of its
+# parent before daemonizing>), which it removes when it exits but not when
+# it is killed: the daemon keeps it open, so /proc tells which it is.
+frr_tmpdirs() { # PID
+	local fd
+	for fd in /proc/"$1"/fd/*; do
+		fd=$(readlink "$fd" 2>/dev/null) || continue
+		case $fd in /var/tmp/frr/*) echo "$fd" ;; esac
+	done | sort -u
+}
+
 alive() { # PID STARTTIME
 	[ -e "/proc/$1" ] && [ "$(starttime "$1")" = "$2" ]
 }
@@ -89,12 +100,13 @@ end_processes() {
 		[ "$left" -eq 0 ] && break
 		sleep 0.1
 	done
+	local dirs
 	while read -r pid st name; do
 		if alive "$pid" "$st"; then
 			echo "testbed: $name (pid $pid) did not stop: killed" >&2
+			dirs=$(frr_tmpdirs "$pid")
 			kill -KILL "$pid" 2>/dev/null
-			# an FRR daemon's crash-log directory, left by SIGKILL
-			case $name in frr-*) rm -rf "/var/tmp/frr/${name#frr-*-}.$pid" ;; esac
+			[ -z "$dirs" ] || rm -rf $dirs
 		fi
 	done <"$f"
 }
@@ -365,44 +377,55 @@ do_failure() { # KIND NODE
 	esac
 }
 
-# A recovered node starts afresh, as the simulated one does: its daemons
-# and agent are ended and started again (state lost).
+# A recovered node starts afresh, as the simulated one does: the crashed
+# (frozen) node's daemons and agent are killed, as a crash would have, and
+# started again with their configuration and nothing else.
 restart_node() { # I
-	local i=$1 pid
-	for pid in $(node_pids "$i"); do kill -TERM "$pid" 2>/dev/null; kill -CONT "$pid" 2>/dev/null; done
+	local i=$1 pid dirs
+	for pid in $(node_pids "$i"); do
+		dirs=$(frr_tmpdirs "$pid")
+		kill -KILL "$pid" 2>/dev/null
+		[ -z "$dirs" ] || rm -rf $dirs
+	done
 	for _ in $(seq 50); do
 		local left=0
 		for pid in $(node_pids "$i"); do [ -e "/proc/$pid" ] && left=1; done
 		[ "$left" -eq 0 ] && break
-		sleep 0.1
+		sleep 0.02
 	done
-	for pid in $(node_pids "$i"); do kill -KILL "$pid" 2>/dev/null; done
 	sed -i "/ agent-n$i\$/d; / frr-n$i-/d" "$LIVE/pids"
 	start_frr_on "n$i" "n$i"
 	mv "$LIVE/agent-$i.log" "$LIVE/agent-$i.log.$(now_ns)"
 	start_agent "$i"
 }
 
-# Runs the scenario's failures at T0 + at, logging "T_BEFORE T_AFTER KIND NODE".
+# Makes one failure real at T0 + AT and logs "T_BEFORE T_AFTER KIND NODE".
+# Each failure runs in its own background process (run_failures), so a
+# slow one (recover restarts a node's daemons) does not delay the next.
+run_failure() { # AT KIND NODE
+	local t=$((T0 + $1)) wait
+	wait=$((t - $(now_ns)))
+	if [ "$wait" -gt 0 ]; then
+		# a background sleep and `wait`, so that a TERM ends both at once
+		sleep "$(printf '%d.%09d' $((wait / 1000000000)) $((wait % 1000000000)))" &
+		local sleeper=$!
+		trap 'kill $sleeper 2>/dev/null; exit 0' TERM
+		wait "$sleeper"
+		trap - TERM
+	fi
+	local before after
+	before=$(now_ns)
+	do_failure "$2" "$3"
+	after=$(now_ns)
+	echo "$before $after $2 $3" >>"$LIVE/failures.log"
+}
+
 run_failures() {
-	local f at kind node t
+	local f at kind node
 	for f in $LBV_FAILURES; do
 		IFS=: read -r at kind node <<<"$f"
-		t=$((T0 + at))
-		local wait=$((t - $(now_ns)))
-		if [ "$wait" -gt 0 ]; then
-			# a background sleep and `wait`, so that a TERM ends both at once
-			sleep "$(printf '%d.%09d' $((wait / 1000000000)) $((wait % 1000000000)))" &
-			local sleeper=$!
-			trap 'kill $sleeper 2>/dev/null; exit 0' TERM
-			wait "$sleeper"
-			trap - TERM
-		fi
-		local before after
-		before=$(now_ns)
-		do_failure "$kind" "$node"
-		after=$(now_ns)
-		echo "$before $after $kind $node" >>"$LIVE/failures.log"
+		run_failure "$at" "$kind" "$node" &
+		track $! "failure-$kind-$node"
 	done
 }
 
@@ -473,8 +496,7 @@ run() {
 	local sender=$!
 	track "$sender" sender
 	: >"$LIVE/failures.log"
-	run_failures &
-	track $! failures
+	run_failures
 	# the sender stops by itself at T0 + duration (or when it falls behind)
 	wait "$sender"
 	local src=$?
