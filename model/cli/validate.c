@@ -272,7 +272,8 @@ static int run_rep(const struct scenario *sc, const char *real_dir, unsigned rep
 	}
 	char *argv[] = {"bash", (char *)testbed_script(), "run", params, raw, NULL};
 	char *bash = g_find_program_in_path("bash");
-	argv[0] = bash;
+	if (bash)
+		argv[0] = bash;
 	bool killed;
 	int rc = run_bounded(argv, (double)sc->duration_ns / 1e9 + 60, &killed);
 	g_free(bash);

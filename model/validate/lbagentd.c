@@ -190,7 +190,13 @@ static void parse(int argc, char **argv, struct agentd *a)
 		case 'd': a->p.reduction = (uint32_t)lbv_opt_u64(prog, "reduction", optarg, 0, UINT32_MAX); break;
 		case 'W': a->p.restore_wait_ns = lbv_opt_u64(prog, "restore-wait", optarg, 0, UINT64_MAX / 4); break;
 		case 'r': a->p.refresh_ns = lbv_opt_u64(prog, "refresh", optarg, 1, UINT64_MAX / 4); break;
-		case 'f': a->p.readvertise = strcmp(optarg, "readvertise") == 0; break;
+		case 'f':
+			if (strcmp(optarg, "hold") != 0 && strcmp(optarg, "bfd") != 0 && strcmp(optarg, "readvertise") != 0) {
+				fprintf(stderr, "%s: --failover %s: not one of hold | bfd | readvertise\n", prog, optarg);
+				exit(2);
+			}
+			a->p.readvertise = strcmp(optarg, "readvertise") == 0;
+			break;
 		case 'v': a->vty_path = optarg; break;
 		case 'a': a->asn = (unsigned)lbv_opt_u64(prog, "asn", optarg, 1, UINT32_MAX); break;
 		case 's': a->seed = lbv_opt_u64(prog, "seed", optarg, 0, UINT64_MAX); break;
