@@ -6,6 +6,7 @@
  *   lbsim plot DIR
  *   lbsim hash [--seed N] tcp|udp SRC SPORT DST DPORT
  *   lbsim where FILE [--set ...] [--fail NODE] tcp|udp SRC SPORT DST DPORT
+ *   lbsim validate FILE [--reps N] [--set ...] [--seed N] [-o DIR]   (root; doc/validation.md)
  *   lbsim version
  *
  * Exit status: 0 success; 1 a run failed (e.g. its accounting did not
@@ -29,6 +30,7 @@
 #include "output.h"
 #include "scenario.h"
 #include "sweep.h"
+#include "validate.h"
 #include "version.h"
 #include "world.h"
 
@@ -49,6 +51,7 @@ static void usage(FILE *f)
 	      "       lbsim hash [--seed N] tcp|udp SRC SPORT DST DPORT\n"
 	      "       lbsim where FILE [--set group.key=value ...] [--fail NODE] tcp|udp SRC SPORT DST DPORT\n"
 	      "       lbsim export DIR... -o FILE.sqlite\n"
+	      "       lbsim validate FILE [--reps N] [--set group.key=value ...] [--seed N] [-o DIR]   (root)\n"
 	      "       lbsim version\n",
 	      f);
 }
@@ -391,6 +394,8 @@ int main(int argc, char **argv)
 		return inspect_where(argc, argv);
 	if (strcmp(cmd, "export") == 0)
 		return export_main(argc, argv);
+	if (strcmp(cmd, "validate") == 0)
+		return validate_main(argc, argv);
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "describe") != 0 && strcmp(cmd, "sweep") != 0) {
 		fprintf(stderr, "lbsim: unknown command %s\n", cmd);
 		usage(stderr);
