@@ -6,6 +6,7 @@
 #include "shim.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -161,7 +162,7 @@ struct shim_sim
 
     void Fire(uint32_t idx);
     void Drop(uint32_t dev, Ptr<const Packet> p, shim_drop_reason why);
-    void Transmit(uint32_t dev, Ptr<Packet> p);
+    void Transmit(uint32_t dev, Ptr<Packet> p, uint16_t protocol);
     uint32_t AddDev(Ptr<NetDevice> nd, uint32_t node, DevKind kind);
 };
 
@@ -191,7 +192,7 @@ shim_sim::Drop(uint32_t dev, Ptr<const Packet> p, shim_drop_reason why)
 
 // Enqueue on a device; a full queue is a drop now.
 void
-shim_sim::Transmit(uint32_t dev, Ptr<Packet> p)
+shim_sim::Transmit(uint32_t dev, Ptr<Packet> p, uint16_t protocol)
 {
     Dev& d = devs[dev];
     if (!node_up[d.node])
@@ -204,7 +205,7 @@ shim_sim::Transmit(uint32_t dev, Ptr<Packet> p)
         Drop(dev, p, SHIM_DROP_DEVICE_DOWN);
         return;
     }
-    if (!d.nd->Send(p, broadcast, 0x0800))
+    if (!d.nd->Send(p, broadcast, protocol))
     {
         // the device added its PPP header before the queue refused the packet
         PppHeader ppp;
@@ -216,7 +217,7 @@ shim_sim::Transmit(uint32_t dev, Ptr<Packet> p)
 // Every device's receive callback, bound to (sim, device id) so the
 // per-packet path indexes a vector instead of searching.
 static bool
-ReceiveOn(shim_sim* s, uint32_t di, Ptr<NetDevice>, Ptr<const Packet> p, uint16_t, const Address&)
+ReceiveOn(shim_sim* s, uint32_t di, Ptr<NetDevice>, Ptr<const Packet> p, uint16_t protocol, const Address&)
 {
     Dev& d = s->devs[di];
     if (!s->node_up[d.node])
@@ -241,7 +242,7 @@ ReceiveOn(shim_sim* s, uint32_t di, Ptr<NetDevice>, Ptr<const Packet> p, uint16_
         NS_ASSERT(has);
         (void)has;
         // out of the switch port that leads to the destination member
-        s->Transmit(s->devs[tag.dst].peer, p->Copy());
+        s->Transmit(s->devs[tag.dst].peer, p->Copy(), protocol);
         return true;
     }
     uint8_t buf[SHIM_RX_BYTES];
@@ -549,7 +550,9 @@ extern "C"
         }
         s->in_flight++;
         uint64_t before = s->in_flight;
-        s->Transmit(dev, p);
+        // the PPP protocol field says what the bytes are (RFC 1332 IPv4,
+        // RFC 5072 IPv6), so captures decode
+        s->Transmit(dev, p, len > 0 && bytes[0] >> 4 == 6 ? 0x86DD : 0x0800);
         return s->in_flight < before ? 1 : 0;
     }
 
@@ -592,6 +595,24 @@ extern "C"
     void shim_pcap_enable_all(struct shim_sim* s, const char* dir)
     {
         s->p2p.EnablePcapAll(std::string(dir) + "/lbsim", false);
+    }
+
+    uint32_t shim_dev_count(const struct shim_sim* s)
+    {
+        return static_cast<uint32_t>(s->devs.size());
+    }
+
+    void shim_dev_pcap_file(const struct shim_sim* s, uint32_t dev, char* buf, size_t cap)
+    {
+        NS_ASSERT(dev < s->devs.size());
+        const Ptr<PointToPointNetDevice>& nd = s->devs[dev].nd;
+        snprintf(buf, cap, "lbsim-%u-%u.pcap", nd->GetNode()->GetId(), nd->GetIfIndex());
+    }
+
+    uint32_t shim_dev_member(const struct shim_sim* s, uint32_t dev)
+    {
+        NS_ASSERT(dev < s->devs.size());
+        return s->devs[dev].kind == DEV_SWITCH ? s->devs[dev].member : dev;
     }
 
     void shim_pcap_enable(struct shim_sim* s, uint32_t dev, const char* dir)

@@ -113,7 +113,9 @@ uint32_t shim_dev_peer(const struct shim_sim *s, uint32_t dev);
 /* Callbacks for every device (set before the first send). */
 void shim_set_callbacks(struct shim_sim *s, shim_rx_fn rx, shim_drop_fn drop, void *user);
 
-/* Sends bytes[0..len) as a packet of wire_len bytes (wire_len >= len) out of
+/* Sends bytes[0..len) (an IP packet's first bytes: the PPP header says IPv6
+ * when bytes[0]'s top nibble is 6, IPv4 otherwise) as a packet of wire_len
+ * bytes (wire_len >= len) out of
  * dev; dst_dev is the destination member device on a backplane, ignored on a
  * point-to-point link.  Returns 0 when the packet entered the network, or
  * 1 when it was dropped at once (reported to the drop callback first);
@@ -137,6 +139,12 @@ void shim_link_set_loss(struct shim_sim *s, uint32_t dev, double loss);
  * (ns-3's naming, PPP link type), or for one device. */
 void shim_pcap_enable_all(struct shim_sim *s, const char *dir);
 void shim_pcap_enable(struct shim_sim *s, uint32_t dev, const char *dir);
+/* The number of devices (ids 0..count-1), and the name of dev's pcap file
+ * ("lbsim-<ns-3 node id>-<interface index>.pcap") into buf. */
+uint32_t shim_dev_count(const struct shim_sim *s);
+void shim_dev_pcap_file(const struct shim_sim *s, uint32_t dev, char *buf, size_t cap);
+/* For a backplane switch port: the member device it leads to; otherwise dev. */
+uint32_t shim_dev_member(const struct shim_sim *s, uint32_t dev);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,7 @@ enum dev_role { ROLE_NONE, ROLE_CLIENT, ROLE_ROUTER_CLIENT, ROLE_ROUTER_UPLINK, 
 		ROLE_NODE_BACKPLANE, ROLE_NODE_SERVER, ROLE_SERVER, ROLE_STAGE_CLIENT, ROLE_STAGE_ROUTER };
 
 struct dev_info {
+	uint32_t client; /* client index for the client and client-facing roles */
 	uint8_t role;
 	uint8_t node;   /* cluster node index for node/server/router-uplink roles */
 	uint8_t router; /* router index for router and uplink roles */
@@ -46,10 +47,13 @@ static inline uint64_t net_now(const struct net *n)
 
 void net_add_dev(struct net *n, uint32_t dev, enum dev_role role, unsigned node, unsigned router);
 const struct dev_info *net_dev(const struct net *n, uint32_t dev);
+void net_set_client(struct net *n, uint32_t dev, uint32_t client);
 /* Sends pkt[0..len) as a packet_size-byte data packet out of dev (dst_dev:
  * the destination port on the backplane, 0 elsewhere). */
 void net_send_data(struct net *n, uint32_t dev, uint32_t dst_dev, const uint8_t *pkt, size_t len);
-void net_send_msg(struct net *n, uint32_t dev, uint32_t dst_dev, enum msg_type type, unsigned node, uint32_t value);
+/* Sends a control message from `sender` (a node; a router towards the
+ * upstream stage) out of dev as a MSG_WIRE_LEN-byte datagram (wire.h). */
+void net_send_msg(struct net *n, uint32_t dev, uint32_t dst_dev, enum msg_type type, unsigned sender, uint32_t value);
 /* A data packet ends here, lost for cause why; its flow is disrupted. */
 void net_drop_data(struct net *n, const uint8_t *pkt, size_t len, enum sim_drop_cause why);
 /* The flow's connection broke (a no_state drop): counted once; a TCP

@@ -112,7 +112,7 @@ static void data(struct sim_node *sn, const uint8_t *pkt, size_t len, uint64_t n
 {
 	struct net *net = sn->net;
 	struct lb_flow_key k;
-	int rc = lb_flow_parse(pkt, len, &k);
+	int rc = lb_flow_parse_capture(pkt, len, &k, NULL);
 	g_assert(rc >= 0);
 	struct lb_node_verdict v = lb_node_rx_data(sn->n, &k, wire_seq(pkt, len) == 0, from_backplane, now);
 	struct sim_node_bin *nb = metrics_node_bin(net->m, now, sn->id);
@@ -151,10 +151,11 @@ void sim_node_rx_uplink(struct sim_node *sn, const uint8_t *pkt, size_t len, uin
 
 void sim_node_rx_backplane(struct sim_node *sn, const uint8_t *pkt, size_t len, uint64_t now)
 {
-	if (pkt[0] == MSG_HEARTBEAT) {
-		g_assert(len >= MSG_LEN);
+	struct wire_msg msg;
+	if (wire_msg_read(pkt, len, &msg)) {
+		g_assert(msg.type == MSG_HEARTBEAT);
 		if (sn->up)
-			lb_node_rx_heartbeat(sn->n, pkt[1], be32_get(pkt + 2), now);
+			lb_node_rx_heartbeat(sn->n, msg.sender, msg.value, now);
 		return;
 	}
 	if (!sn->up) {

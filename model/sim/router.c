@@ -77,13 +77,13 @@ void sim_router_rx_data(struct sim_router *sr, const uint8_t *pkt, size_t len, u
 		return;
 	}
 	struct lb_flow_key k;
-	int rc = lb_flow_parse(pkt, len, &k);
+	int rc = lb_flow_parse_capture(pkt, len, &k, NULL);
 	g_assert(rc >= 0);
 	/* stamped with this router's id, so that a later loss is put down to it */
 	uint8_t out[DATA_MAX_HDR];
 	g_assert(len <= sizeof out);
 	memcpy(out, pkt, len);
-	out[len - DATA_TRAILER_LEN + 16] = (uint8_t)sr->id;
+	wire_stamp_router(out, len, sr->id);
 	int nh = lb_router_select(sr->r, &k, now);
 	if (nh < 0) {
 		net_drop_data(sr->net, out, len, SIM_DROP_NO_ROUTE);
@@ -93,14 +93,16 @@ void sim_router_rx_data(struct sim_router *sr, const uint8_t *pkt, size_t len, u
 	net_send_data(sr->net, sr->node_dev[nh], 0, out, len);
 }
 
-void sim_router_rx_msg(struct sim_router *sr, unsigned node, const uint8_t *msg, size_t len, uint64_t now)
+void sim_router_rx_msg(struct sim_router *sr, unsigned node, const uint8_t *pkt, size_t len, uint64_t now)
 {
-	g_assert(len >= MSG_LEN && msg[1] == node);
+	struct wire_msg msg;
+	bool ok = wire_msg_read(pkt, len, &msg);
+	g_assert(ok && msg.sender == node);
 	if (!sr->up)
 		return; /* a crashed router hears nothing */
-	switch (msg[0]) {
+	switch (msg.type) {
 	case MSG_ADVERTISE:
-		lb_router_rx_advertise(sr->r, node, be32_get(msg + 2), now);
+		lb_router_rx_advertise(sr->r, node, msg.value, now);
 		break;
 	case MSG_WITHDRAW:
 		lb_router_rx_withdraw(sr->r, node, now);
@@ -108,7 +110,7 @@ void sim_router_rx_msg(struct sim_router *sr, unsigned node, const uint8_t *msg,
 	case MSG_BFD:
 		lb_router_rx_session(sr->r, node, now);
 		break;
-	default:
+	case MSG_HEARTBEAT:
 		g_assert_not_reached();
 	}
 }

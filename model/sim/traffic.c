@@ -155,26 +155,56 @@ static struct sim_flow *flow_start(struct traffic *w, uint64_t first_ns, uint64_
 	return f;
 }
 
+/* A flow's initial sequence numbers, client's and server's: fixed
+ * functions of its id (Knuth's multiplicative hash), so captures are the
+ * same on every run. */
+static uint32_t flow_isn(uint32_t id, uint32_t salt)
+{
+	return (id ^ salt) * 2654435761u;
+}
+
+/* Writes f's packet number seq (headers, trailer) into pkt; returns the
+ * bytes written, the rest of the packet_size bytes being zeros.  TCP: the
+ * first packet is the SYN (it carries the payload too) and each packet's
+ * sequence number follows the previous packet's payload, so a capture
+ * reads as one unbroken stream (RFC 793 section 3.3). */
+static size_t flow_packet(const struct scenario *sc, const struct sim_flow *f, uint32_t seq, uint64_t now,
+			  uint8_t pkt[DATA_MAX_HDR])
+{
+	size_t hdr = (f->key.family == LB_AF_INET ? 20u : 40u) + (f->key.proto == LB_PROTO_TCP ? 20u : 8u);
+	uint32_t payload = sc->packet_size - (uint32_t)hdr;
+	struct lb_flow_hdr hd = {.ip_len = (uint16_t)sc->packet_size};
+	if (f->key.proto == LB_PROTO_TCP) {
+		hd.tcp_seq = flow_isn(f->id, 0) + (seq > 0) + seq * payload;
+		hd.tcp_flags = seq == 0 ? LB_TCP_SYN : LB_TCP_ACK;
+		hd.tcp_ack = seq == 0 ? 0 : flow_isn(f->id, 0x5eed5eedu) + 1;
+	}
+	int hl = lb_flow_write_packet(&f->key, &hd, pkt, DATA_MAX_HDR - DATA_TRAILER_LEN);
+	g_assert(hl > 0 && (size_t)hl == hdr);
+	uint8_t *t = pkt + hl;
+	be32_put(t, f->id);
+	be32_put(t + 4, seq);
+	be32_put(t + 8, (uint32_t)(now >> 32));
+	be32_put(t + 12, (uint32_t)now);
+	t[16] = WIRE_NO_ROUTER;
+	t[17] = t[18] = t[19] = 0;
+	size_t len = (size_t)hl + DATA_TRAILER_LEN;
+	int rc = lb_flow_fill_l4_checksum(pkt, len);
+	g_assert(rc == 0);
+	return len;
+}
+
 /* Sends f's next packet now; true when the flow sends again later. */
 static bool flow_send_one(struct traffic *w, struct sim_flow *f, uint64_t now)
 {
 	if (f->stopped)
 		return false;
 	uint8_t pkt[DATA_MAX_HDR];
-	int hl = lb_flow_write_headers(&f->key, pkt, sizeof pkt - DATA_TRAILER_LEN, DATA_TRAILER_LEN,
-				       f->seq == 0 && f->key.proto == LB_PROTO_TCP);
-	g_assert(hl > 0);
-	uint8_t *t = pkt + hl;
-	be32_put(t, f->id);
-	be32_put(t + 4, f->seq);
-	be32_put(t + 8, (uint32_t)(now >> 32));
-	be32_put(t + 12, (uint32_t)now);
-	t[16] = WIRE_NO_ROUTER;
-	t[17] = t[18] = t[19] = 0;
+	size_t len = flow_packet(w->net->sc, f, f->seq, now, pkt);
 	f->seq++;
 	f->rec.sent++;
 	metrics_sent(w->net->m, now);
-	net_send_data(w->net, w->client_dev[f->client], 0, pkt, (size_t)hl + DATA_TRAILER_LEN);
+	net_send_data(w->net, w->client_dev[f->client], 0, pkt, len);
 	if (now + f->interval_ns < f->rec.end_ns && !f->stopped)
 		return true;
 	f->stopped = true;

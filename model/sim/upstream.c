@@ -106,7 +106,7 @@ void upstream_start(struct sim_upstream *u)
 void upstream_rx_data(struct sim_upstream *u, const uint8_t *pkt, size_t len, uint64_t now)
 {
 	struct lb_flow_key k;
-	int rc = lb_flow_parse(pkt, len, &k);
+	int rc = lb_flow_parse_capture(pkt, len, &k, NULL);
 	g_assert(rc >= 0);
 	int r = lb_router_select(u->stage, &k, now);
 	if (r < 0) {
@@ -116,10 +116,12 @@ void upstream_rx_data(struct sim_upstream *u, const uint8_t *pkt, size_t len, ui
 	net_send_data(u->net, u->stage_dev[r], 0, pkt, len);
 }
 
-void upstream_rx_msg(struct sim_upstream *u, unsigned router, const uint8_t *msg, size_t len, uint64_t now)
+void upstream_rx_msg(struct sim_upstream *u, unsigned router, const uint8_t *pkt, size_t len, uint64_t now)
 {
-	g_assert(len >= MSG_LEN && msg[0] == MSG_ADVERTISE && msg[1] == router);
-	lb_router_rx_advertise(u->stage, router, be32_get(msg + 2), now);
+	struct wire_msg msg;
+	bool ok = wire_msg_read(pkt, len, &msg);
+	g_assert(ok && msg.type == MSG_ADVERTISE && msg.sender == router);
+	lb_router_rx_advertise(u->stage, router, msg.value, now);
 }
 
 void upstream_router_down(struct sim_upstream *u, unsigned router)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "node.h"
+#include "pcap_index.h"
 #include "router.h"
 #include "traffic.h"
 #include "upstream.h"
@@ -60,7 +61,7 @@ static void on_rx(void *user, uint32_t node, uint32_t dev, const uint8_t *pkt, s
 	bool data = wire_is_data(pkt, len);
 	if (data) {
 		w->net.data_in_net--;
-		len = wire_data_len(pkt, len);
+		len = wire_data_present(pkt, len);
 	} else {
 		w->net.ctrl_in_net--;
 	}
@@ -110,7 +111,7 @@ static void on_drop(void *user, uint32_t node, uint32_t dev, const uint8_t *pkt,
 		return;
 	}
 	w->net.data_in_net--;
-	net_drop_data(&w->net, pkt, wire_data_len(pkt, len),
+	net_drop_data(&w->net, pkt, wire_data_present(pkt, len),
 		      why == SHIM_DROP_QUEUE_FULL ? SIM_DROP_QUEUE : SIM_DROP_LINK);
 }
 
@@ -277,6 +278,8 @@ static gboolean build_topology(struct world *w, GError **err)
 				stage ? ROLE_STAGE_CLIENT : ROLE_ROUTER_CLIENT, 0, 0, &w->client_dev[c],
 				&w->router_client_dev[c]))
 			goto fail;
+		net_set_client(&w->net, w->client_dev[c], c);
+		net_set_client(&w->net, w->router_client_dev[c], c);
 	}
 	for (unsigned r = 0; stage && r < w->n_routers; r++)
 		if (!link_nodes(w, front, w->routers[r].shim_node, sc->upstream_rate_bps, sc->upstream_delay_ns,
@@ -376,8 +379,11 @@ struct world *world_create(const struct scenario *sc, uint32_t replication, cons
 	for (unsigned i = 0; i < w->n_nodes; i++)
 		if (!sim_node_init(&w->nodes[i], err))
 			goto fail;
-	if (o->pcap_dir && sc->pcap)
+	if (o->pcap_dir && sc->pcap) {
 		shim_pcap_enable_all(w->sim, o->pcap_dir);
+		if (!pcap_index_write(&w->net, o->pcap_dir, err))
+			goto fail;
+	}
 	return w;
 fail:
 	world_free(w);
