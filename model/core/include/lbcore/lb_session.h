@@ -71,8 +71,8 @@
 extern "C" {
 #endif
 
-#define LB_SESSION_BUCKET 8
-#define LB_SESSION_WINDOW 8
+#define LB_SESSION_BUCKET 3
+#define LB_SESSION_WINDOW 24
 #define LB_SESSION_MAX_CAPACITY (UINT32_C(1) << 30)
 /* Timeout bounds: 1 ms (the time resolution) .. 2^31 - 1 ms (~24.8 days). */
 #define LB_SESSION_MIN_TIMEOUT_NS LB_NS_PER_MS
