@@ -266,6 +266,40 @@ static void world_free(struct world *w)
 	g_free(w->hstream);
 }
 
+/* The targets (issue: lbcore >= 1.25 x rte_hash, single and bulk, with at
+ * most 40 bytes per IPv4 entry), one row per size, printed after the table. */
+#define TARGET_RATIO 1.25
+#define TARGET_BYTES 40.0
+struct verdict {
+	uint32_t n;
+	double single, bulk, bytes, vs_ghash;
+};
+static struct verdict verdicts[8];
+static int nverdicts;
+
+static void print_target(double ratio)
+{
+	if (ratio >= TARGET_RATIO)
+		printf(" met (%.2fx) |", ratio);
+	else
+		printf(" **missed** (%.2fx: %.0f%% short) |", ratio, (TARGET_RATIO / ratio - 1) * 100);
+}
+
+static void print_verdicts(void)
+{
+	printf("| entries | single >= %.2fx rte_hash | bulk 64 >= %.2fx rte_hash | <= %.0f bytes per IPv4 entry | "
+	       "lbcore single / GHashTable |\n",
+	       TARGET_RATIO, TARGET_RATIO, TARGET_BYTES);
+	printf("|---:|---|---|---|---:|\n");
+	for (int i = 0; i < nverdicts; i++) {
+		const struct verdict *v = &verdicts[i];
+		printf("| %u |", v->n);
+		print_target(v->single);
+		print_target(v->bulk);
+		printf(" %s (%.1f) | %.1fx |\n", v->bytes <= TARGET_BYTES ? "met" : "**missed**", v->bytes, v->vs_ghash);
+	}
+}
+
 /* Measures one size; prints one table row. */
 static int bench_size(uint32_t n, uint32_t s, int reps, double rte_factor)
 {
@@ -307,6 +341,10 @@ static int bench_size(uint32_t n, uint32_t s, int reps, double rte_factor)
 	       hi[LB_BULK], med[RTE_BULK], lo[RTE_BULK], hi[RTE_BULK], med[LB_BULK] / med[RTE_BULK], ratio_bulk[0],
 	       ratio_bulk[reps - 1], med[GHASH], lo[GHASH], hi[GHASH], (double)lb_session_memory(w.cache) / n);
 	fflush(stdout);
+	if (nverdicts < 8)
+		verdicts[nverdicts++] = (struct verdict){n, med[LB_SINGLE] / med[RTE_SINGLE], med[LB_BULK] / med[RTE_BULK],
+							 (double)lb_session_memory(w.cache) / n,
+							 med[LB_SINGLE] / med[GHASH]};
 	world_free(&w);
 	return bad;
 }
@@ -314,7 +352,7 @@ static int bench_size(uint32_t n, uint32_t s, int reps, double rte_factor)
 int main(int argc, char **argv)
 {
 	bool big = false, smoke = false;
-	int reps = 7;
+	int reps = 11;
 	uint32_t lookups = 1u << 21;
 	double rte_factor = 1.0;
 	uint32_t only = 0;
@@ -371,6 +409,7 @@ int main(int argc, char **argv)
 	       "ratio = lbcore / rte_hash of the medians (min-max of the per-repetition ratios); thread CPU time; "
 	       "rte_hash entries = %.2f x n.\n\n",
 	       reps, lookups, rte_factor);
+	print_verdicts();
 	rte_eal_cleanup();
 	return bad || sink == 42;
 }
