@@ -217,14 +217,14 @@ void lb_session_free(struct lb_session *c)
 }
 
 /* The slot holding k (whose probe is p), or NO_SLOT. */
-static size_t find(const struct lb_session *c, const struct lb_flow_key *k, const struct probe *p, uint32_t hash)
+static size_t find(const struct lb_session *c, const struct lb_flow_key *k, struct probe p, uint32_t hash)
 {
 	if (k->family != LB_AF_INET && !c->v6)
 		return NO_SLOT;
 	const struct bucket *b = home_of(c, hash);
-	uint64_t head = p->head;
+	uint64_t head = p.head;
 	for (unsigned i = 0, reach = b->reach; i <= reach; i++, b++, head += one_bucket_further())
-		for (unsigned m = addr_match(b, p->addr); m; m &= m - 1) {
+		for (unsigned m = addr_match(b, p.addr); m; m &= m - 1) {
 			unsigned s = (unsigned)__builtin_ctz(m);
 			size_t slot = slot_index(c, b, s);
 			if (head_of(b, s) == head &&
@@ -259,15 +259,34 @@ static void remove_slot(struct lb_session *c, size_t slot)
 	home->reach = (uint8_t)reach;
 }
 
+/* What a lookup reads of the cache, in registers across a bulk call
+ * (the compiler cannot keep c's fields there: stores to last_ms and to the
+ * caller's owners could alias them). */
+struct view {
+	struct bucket *b;
+	uint32_t nb, timeout_ms;
+};
+
+HOT struct view view_of(const struct lb_session *c)
+{
+	return (struct view){c->b, c->nb, c->timeout_ms};
+}
+
+HOT struct bucket *home_in(struct view v, uint32_t hash)
+{
+	return &v.b[((uint64_t)hash * v.nb) >> 32];
+}
+
 /* lb_session_lookup() without the hit and miss counters: the owner, or
  * -ENOENT (an expired entry found is removed and counted).  An IPv4 key is
  * looked up inline: its home bucket, then the rest of the home's reach;
  * an IPv6 key by find().  `next`: prefetch the bucket after home first
  * (single lookups; bulk lookups prefetched it already). */
-HOT int lookup(struct lb_session *c, const struct lb_flow_key *k, uint32_t hash, uint32_t now, bool next)
+HOT int lookup(struct lb_session *c, struct view v, const struct lb_flow_key *k, uint32_t hash, uint32_t now,
+	       bool next)
 {
 	struct probe p = probe_of(k);
-	struct bucket *b = home_of(c, hash);
+	struct bucket *b = home_in(v, hash);
 	if (next)
 		__builtin_prefetch(b + 1);
 	unsigned s;
@@ -283,15 +302,15 @@ HOT int lookup(struct lb_session *c, const struct lb_flow_key *k, uint32_t hash,
 				return -ENOENT;
 		}
 	} else {
-		size_t slot = find(c, k, &p, hash);
+		size_t slot = find(c, k, p, hash);
 		if (slot == NO_SLOT)
 			return -ENOENT;
-		b = &c->b[slot / LB_SESSION_BUCKET];
+		b = &v.b[slot / LB_SESSION_BUCKET];
 		s = (unsigned)(slot % LB_SESSION_BUCKET);
 	}
 found:;
 	uint32_t last = b->slot[s].last_ms;
-	if (__builtin_expect(expired(c, last, now), 0)) {
+	if (__builtin_expect(now - last >= v.timeout_ms, 0)) {
 		remove_slot(c, slot_index(c, b, s));
 		c->st.expiries++;
 		return -ENOENT;
@@ -304,7 +323,7 @@ found:;
 int lb_session_lookup(struct lb_session *c, const struct lb_flow_key *k, uint32_t hash, uint64_t now_ns)
 {
 	assert(c && k);
-	int owner = lookup(c, k, hash, ms_of(now_ns), true);
+	int owner = lookup(c, view_of(c), k, hash, ms_of(now_ns), true);
 	if (owner < 0)
 		c->st.misses++;
 	else
@@ -316,9 +335,9 @@ int lb_session_lookup(struct lb_session *c, const struct lb_flow_key *k, uint32_
  * i + PREFETCH_AHEAD and the bucket after it are on their way (DPDK's bulk
  * lookups prefetch a whole burst first; a rolling distance keeps fewer
  * lines in flight and needs no second pass). */
-HOT void prefetch_window(const struct lb_session *c, uint32_t hash)
+HOT void prefetch_window(struct view v, uint32_t hash)
 {
-	const struct bucket *b = home_of(c, hash);
+	const struct bucket *b = home_in(v, hash);
 	__builtin_prefetch(b);
 	__builtin_prefetch(b + 1);
 }
@@ -327,14 +346,15 @@ size_t lb_session_lookup_bulk(struct lb_session *c, const struct lb_flow_key *ke
 			      size_t n, uint64_t now_ns, int *owners)
 {
 	assert(c && (n == 0 || (keys && hashes && owners)));
-	uint32_t now = ms_of(now_ns);
+	const struct view v = view_of(c);
+	const uint32_t now = ms_of(now_ns);
 	size_t hits = 0;
 	for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
-		prefetch_window(c, hashes[i]);
+		prefetch_window(v, hashes[i]);
 	for (size_t i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n)
-			prefetch_window(c, hashes[i + PREFETCH_AHEAD]);
-		int o = lookup(c, &keys[i], hashes[i], now, false);
+			prefetch_window(v, hashes[i + PREFETCH_AHEAD]);
+		int o = lookup(c, v, &keys[i], hashes[i], now, false);
 		owners[i] = o;
 		hits += o >= 0;
 	}
@@ -448,7 +468,7 @@ int lb_session_insert(struct lb_session *c, const struct lb_flow_key *k, uint32_
 		return -EAFNOSUPPORT;
 	uint32_t now = ms_of(now_ns);
 	struct probe p = probe_of(k);
-	size_t slot = find(c, k, &p, hash);
+	size_t slot = find(c, k, p, hash);
 	if (slot != NO_SLOT && !expired(c, slot_at(c, slot)->last_ms, now)) {
 		c->b[slot / LB_SESSION_BUCKET].owner[slot % LB_SESSION_BUCKET] = owner;
 		slot_at(c, slot)->last_ms = now;
@@ -469,7 +489,7 @@ int lb_session_delete(struct lb_session *c, const struct lb_flow_key *k, uint32_
 {
 	assert(c && k);
 	struct probe p = probe_of(k);
-	size_t slot = find(c, k, &p, hash);
+	size_t slot = find(c, k, p, hash);
 	if (slot == NO_SLOT)
 		return -ENOENT;
 	remove_slot(c, slot);
@@ -498,7 +518,7 @@ size_t lb_session_sweep(struct lb_session *c, uint64_t now_ns, size_t max_slots)
 uint64_t lb_session_created(const struct lb_session *c, const struct lb_flow_key *k, uint32_t hash)
 {
 	struct probe p = probe_of(k);
-	size_t slot = find(c, k, &p, hash);
+	size_t slot = find(c, k, p, hash);
 	return slot == NO_SLOT ? LB_TIME_NEVER : (uint64_t)c->created_ms[slot] * LB_NS_PER_MS;
 }
 
