@@ -71,9 +71,10 @@ struct lb_session {
 /* The per-lookup helpers, inlined into the lookups. */
 #define HOT static inline __attribute__((always_inline))
 /* Bulk lookups prefetch the buckets of the key this many keys ahead.
- * Measured against rte_hash (bench_session_dpdk, bulk 64): 8 to 12 best at
- * 100k entries (16: -15%, 20: -25%, the lines in flight crowd out the key
- * stream), 10 to 16 at 1M and 10M; 10 is within 3% of the best at each. */
+ * Measured (bulk 64 against rte_hash as in bench_session_dpdk, 2 shared
+ * cores, +-5%): at 100k entries 6 to 10 alike, 16 loses 19% and 20 loses
+ * 28% (the lines in flight crowd out the key stream); at 1M 10 to 16
+ * alike, 8 loses 5%; at 10M 10 is best by 4 to 7%. */
 #define PREFETCH_AHEAD 10
 
 /* A key as a slot stores it: compared as two 64-bit words. */
