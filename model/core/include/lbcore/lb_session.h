@@ -19,7 +19,8 @@
  * Memory: (64 / 3 + 4) = 25.3 bytes per slot (+ 32 with IPv6), and
  *   IPv4-only cache:  capacity x 3/2 slots (load <= 2/3) = 38.0 bytes per entry,
  *   with IPv6:        capacity x 4/3 slots (load <= 3/4) = 76.4 bytes per entry,
- * plus LB_SESSION_WINDOW - 1 tail buckets and a fixed header.  (2/3 keeps
+ * plus LB_SESSION_WINDOW - 1 tail buckets (1.7 KB: 39.9 bytes per entry at
+ * 1000 entries) and a fixed header.  (2/3 keeps
  * more keys in their home bucket, 87% against 83%; 3/4 keeps IPv6 within
  * 80 bytes.)  lb_session_entry_bytes() gives the per-slot cost,
  * lb_session_memory() the exact total (test: 38.00 and 76.45 bytes per
