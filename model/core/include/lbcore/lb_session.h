@@ -1,29 +1,40 @@
 /* lb_session.h - the steering session cache (seed 000, US 2014/0301388):
  * flow key -> owner node id, with creation and last-use time.
  *
- * Layout (a bucketed open-addressing table with hash tags, as in DPDK's
- * rte_hash and Swiss tables): buckets of LB_SESSION_BUCKET = 8 slots; a
- * bucket's 8 16-bit tags (low 16 bits of the flow hash, 0 reserved for
- * "free") share one 16-byte array, so a lookup reads one tag line and then
- * only the entries whose tag matches.  An entry is 24 bytes: IPv4 source
- * and destination, ports, protocol, owner, family, creation and last-use
- * time.  IPv6 addresses (32 bytes) live in a parallel array that exists
- * only when the cache is created with ipv6 = true.
+ * Layout (bucketed linear probing over cache lines, after DPDK rte_hash's
+ * 64-byte buckets and Swiss tables' groups, with the keys in the line): a
+ * bucket is one 64-byte cache line holding LB_SESSION_BUCKET = 3 slots.  A
+ * slot is 20 bytes: the IPv4 5-tuple inline (family, proto, ports, source
+ * and destination: 14 bytes), the slot's distance from its home bucket
+ * (1 byte, 1 zero byte) and the last-use time (4 bytes); the bucket's last
+ * 4 bytes are the 3 owners and the home's reach (the largest distance of
+ * the keys homed there).  So an IPv4 hit reads one line where rte_hash
+ * reads two (its bucket of 16-bit signatures, then the key in a separate
+ * array).  Creation times (4 bytes per slot, read only by
+ * lb_session_created()) live in a side array, and so do IPv6 addresses
+ * (32 bytes per slot, only in a cache created with ipv6 = true; the slot
+ * keeps a 32-bit XOR fold of each address, and a fold match is confirmed
+ * there).
  *
- * Memory: the table has capacity x 4/3 slots (load <= 75%), so
- *   IPv4-only cache:  (2 + 24) x 4/3      = 34.7 bytes per entry,
- *   with IPv6:        (2 + 24 + 32) x 4/3 = 77.3 bytes per entry,
- * plus one overflow byte per 8 slots and a fixed header.
- * lb_session_entry_bytes() gives the per-slot cost, lb_session_memory()
- * the exact total (test: 34.85 bytes per entry at 1M IPv4 entries).
+ * Memory: (64 / 3 + 4) = 25.3 bytes per slot (+ 32 with IPv6), and
+ *   IPv4-only cache:  capacity x 3/2 slots (load <= 2/3) = 38.0 bytes per entry,
+ *   with IPv6:        capacity x 4/3 slots (load <= 3/4) = 76.4 bytes per entry,
+ * plus LB_SESSION_WINDOW - 1 tail buckets (1.7 KB: 39.9 bytes per entry at
+ * 1000 entries) and a fixed header.  (2/3 keeps
+ * more keys in their home bucket, 87% against 83%; 3/4 keeps IPv6 within
+ * 80 bytes.)  lb_session_entry_bytes() gives the per-slot cost,
+ * lb_session_memory() the exact total (test: 38.00 and 76.45 bytes per
+ * entry at 1M entries).
  *
  * Lookups: the flow hash picks a home bucket (hash x buckets / 2^32, the
  * high bits); a key lives in its home bucket or one of the next
- * LB_SESSION_WINDOW - 1 buckets (its probe window, 64 slots).  A bucket
- * that was full when an insert passed over it is marked overflowed; a
- * lookup stops at the first bucket that is not.  O(1) worst case: at most
- * 8 tag arrays and the tag-matching entries are read; a hit usually reads
- * one tag array and one entry.
+ * LB_SESSION_WINDOW - 1 buckets (its window, 72 slots), at most reach
+ * buckets from home, so a lookup reads the home bucket and at most reach
+ * more (adjacent lines; single lookups prefetch the second one, bulk
+ * lookups prefetch both ahead).  Reach is exact: removing the farthest key
+ * of a home recomputes it, so misses do not slow down as keys come and go.
+ * O(1) worst case: at most LB_SESSION_WINDOW buckets are read.  With a good
+ * hash 87% of the keys are in their home bucket at full load.
  *
  * Times: stored as 32-bit whole milliseconds (now_ns / 1e6, wrapping every
  * 49.7 days; differences are taken modulo 2^32, which is exact for idle
@@ -36,14 +47,14 @@
  * lb_session_sweep() expires entries incrementally.
  *
  * Eviction (when the cache already holds `capacity` entries, or the key's
- * probe window has no free slot): the insert removes the first expired
- * entry of the window if there is one (counted as an expiry), else the
- * least recently used entry of the window (ties: the lowest slot; counted
- * as an eviction).  If the table is at capacity and the key's window is
- * empty, the victim is the LRU entry of the first non-empty bucket after
- * the window.  Inserts therefore never fail for lack of room.  A full
- * window below capacity is rare: 1M random keys into a 1M cache (75% table
- * load) evict 318 (0.03%) that way (test_fill_1m pins the number).
+ * window has no free slot): the insert removes the first expired entry of
+ * the window if there is one (counted as an expiry), else the least
+ * recently used entry of the window (ties: the lowest slot; counted as an
+ * eviction).  If the table is at capacity and the key's window is empty,
+ * the victim is the LRU entry of the first non-empty bucket after the
+ * window (wrapping to the first bucket).  Inserts therefore never fail for
+ * lack of room.  A full window below capacity is rare: 1M random keys into
+ * a 1M cache evict 4 that way (test_fill_1m pins the number).
  *
  * Ownership: the cache owns all its memory; nothing is allocated after
  * lb_session_create().  Not thread-safe (even lookups write: stats, last use).
@@ -71,8 +82,8 @@
 extern "C" {
 #endif
 
-#define LB_SESSION_BUCKET 8
-#define LB_SESSION_WINDOW 8
+#define LB_SESSION_BUCKET 3
+#define LB_SESSION_WINDOW 24
 #define LB_SESSION_MAX_CAPACITY (UINT32_C(1) << 30)
 /* Timeout bounds: 1 ms (the time resolution) .. 2^31 - 1 ms (~24.8 days). */
 #define LB_SESSION_MIN_TIMEOUT_NS LB_NS_PER_MS
@@ -81,7 +92,7 @@ extern "C" {
 struct lb_session_params {
 	uint32_t capacity;        /* entries, 1 .. LB_SESSION_MAX_CAPACITY */
 	uint64_t idle_timeout_ns; /* LB_SESSION_MIN_TIMEOUT_NS .. LB_SESSION_MAX_TIMEOUT_NS */
-	bool ipv6;                /* accept IPv6 keys (costs 32 bytes per slot) */
+	bool ipv6;                /* accept IPv6 keys (32 bytes per slot, and 4/3 slots per entry, not 3/2) */
 };
 
 struct lb_session_stats {
@@ -99,8 +110,8 @@ struct lb_session;
 struct lb_session *lb_session_create(const struct lb_session_params *p);
 void lb_session_free(struct lb_session *c);
 int lb_session_lookup(struct lb_session *c, const struct lb_flow_key *k, uint32_t hash, uint64_t now_ns);
-/* n lookups with software prefetch (tag arrays first, then candidate
- * entries), the same semantics and counters as n calls of
+/* n lookups with software prefetch (the buckets of key i + 10 while key i
+ * is looked up), the same semantics and counters as n calls of
  * lb_session_lookup() in order.  owners[i] gets each result (owner or
  * -ENOENT).  keys, hashes and owners are the caller's arrays of n. */
 size_t lb_session_lookup_bulk(struct lb_session *c, const struct lb_flow_key *keys, const uint32_t *hashes,
@@ -118,9 +129,10 @@ uint64_t lb_session_created(const struct lb_session *c, const struct lb_flow_key
 size_t lb_session_count(const struct lb_session *c);
 size_t lb_session_slots(const struct lb_session *c);
 void lb_session_stats(const struct lb_session *c, struct lb_session_stats *out);
-/* Bytes per slot: LB_AF_INET -> 26 (IPv4-only cache), LB_AF_INET6 -> 58
- * (a cache created with ipv6 = true, whatever the key family); 0 for an
- * unknown family.  A cache has about capacity x 4/3 slots. */
+/* Bytes per slot, rounded up: LB_AF_INET -> 26 (IPv4-only cache: 25.3),
+ * LB_AF_INET6 -> 58 (a cache created with ipv6 = true, whatever the key
+ * family: 57.3); 0 for an unknown family.  A cache has about capacity x 3/2
+ * slots (IPv4-only) or capacity x 4/3 (with IPv6). */
 size_t lb_session_entry_bytes(int family);
 /* Bytes allocated by the cache in all. */
 size_t lb_session_memory(const struct lb_session *c);
