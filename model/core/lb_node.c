@@ -325,10 +325,10 @@ void lb_node_sample(struct lb_node *n, uint64_t now, uint64_t *sessions, uint64_
 	*sessions = 0;
 	if (n->cache) {
 		lb_session_sweep(n->cache, now, 1024);
-		*sessions = lb_session_count(n->cache);
+		*sessions = lb_session_count_live(n->cache, now);
 	}
 	lb_session_sweep(n->table, now, 1024);
-	*flow_states = lb_session_count(n->table);
+	*flow_states = lb_session_count_live(n->table, now);
 }
 
 /* Queries -------------------------------------------------------------------------- */

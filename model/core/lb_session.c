@@ -24,6 +24,8 @@
  */
 #include "lbcore/lb_session.h"
 
+#include "lb_age_ring.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <stddef.h>
@@ -65,6 +67,7 @@ struct lb_session {
 	uint32_t *created_ms;       /* per slot */
 	uint8_t (*v6)[32];          /* per slot, src then dst, or NULL */
 	struct lb_session_stats st; /* lookups is derived: hits + misses */
+	struct lb_age_ring live;    /* count_live only (live.count != NULL) */
 };
 
 #define NO_SLOT SIZE_MAX
@@ -201,6 +204,8 @@ struct lb_session *lb_session_create(const struct lb_session_params *p)
 	if (!c->b_alloc || !c->created_ms || (p->ipv6 && !c->v6))
 		goto err;
 	c->b = (struct bucket *)(((uintptr_t)c->b_alloc + LINE - 1) & ~(uintptr_t)(LINE - 1));
+	if (p->count_live && lb_age_ring_init(&c->live, c->timeout_ms) < 0)
+		goto err;
 	return c;
 err:
 	lb_session_free(c);
@@ -214,6 +219,7 @@ void lb_session_free(struct lb_session *c)
 	free(c->b_alloc);
 	free(c->created_ms);
 	free(c->v6);
+	lb_age_ring_free(&c->live);
 	free(c);
 }
 
@@ -249,6 +255,8 @@ static void remove_slot(struct lb_session *c, size_t slot)
 	unsigned d = s->head[DIST];
 	memset(s->head, 0, sizeof s->head);
 	c->count--;
+	if (c->live.count)
+		lb_age_ring_remove(&c->live, s->last_ms);
 	struct bucket *home = &c->b[slot / LB_SESSION_BUCKET - d];
 	if (d == 0 || d != home->reach)
 		return;
@@ -258,6 +266,13 @@ static void remove_slot(struct lb_session *c, size_t slot)
 			if (home[i].slot[__builtin_ctz(m)].head[DIST] == i)
 				reach = i;
 	home->reach = (uint8_t)reach;
+}
+
+/* An entry's last use moves from last to now (count_live). */
+static void live_touch(struct lb_session *c, uint32_t last, uint32_t now)
+{
+	lb_age_ring_remove(&c->live, last);
+	lb_age_ring_add(&c->live, now);
 }
 
 /* What a lookup reads of the cache, in registers across a bulk call
@@ -316,8 +331,11 @@ found:;
 		c->st.expiries++;
 		return -ENOENT;
 	}
-	if (last != now) /* do not dirty the line needlessly */
+	if (last != now) { /* do not dirty the line needlessly */
 		b->slot[s].last_ms = now;
+		if (__builtin_expect(c->live.count != NULL, 0))
+			live_touch(c, last, now);
+	}
 	return b->owner[s];
 }
 
@@ -459,6 +477,8 @@ static void store(struct lb_session *c, size_t slot, const struct lb_flow_key *k
 	}
 	c->count++;
 	c->st.inserts++;
+	if (c->live.count)
+		lb_age_ring_add(&c->live, now);
 }
 
 int lb_session_insert(struct lb_session *c, const struct lb_flow_key *k, uint32_t hash, uint8_t owner,
@@ -472,6 +492,8 @@ int lb_session_insert(struct lb_session *c, const struct lb_flow_key *k, uint32_
 	size_t slot = find(c, k, p, hash);
 	if (slot != NO_SLOT && !expired(c, slot_at(c, slot)->last_ms, now)) {
 		c->b[slot / LB_SESSION_BUCKET].owner[slot % LB_SESSION_BUCKET] = owner;
+		if (c->live.count)
+			live_touch(c, slot_at(c, slot)->last_ms, now);
 		slot_at(c, slot)->last_ms = now;
 		c->st.updates++;
 		return 1;
@@ -528,6 +550,14 @@ size_t lb_session_count(const struct lb_session *c)
 	return c->count;
 }
 
+size_t lb_session_count_live(struct lb_session *c, uint64_t now_ns)
+{
+	if (!c->live.count)
+		return c->count;
+	lb_age_ring_advance(&c->live, ms_of(now_ns));
+	return c->count - lb_age_ring_expired(&c->live);
+}
+
 size_t lb_session_slots(const struct lb_session *c)
 {
 	return total_buckets(c) * LB_SESSION_BUCKET;
@@ -554,5 +584,5 @@ size_t lb_session_memory(const struct lb_session *c)
 {
 	size_t slots = lb_session_slots(c);
 	return sizeof *c + total_buckets(c) * sizeof(struct bucket) + LINE - 1 + slots * sizeof(uint32_t) +
-	       (c->v6 ? slots * 32 : 0);
+	       (c->v6 ? slots * 32 : 0) + (c->live.count ? (size_t)c->live.t_ms * sizeof(uint32_t) : 0);
 }

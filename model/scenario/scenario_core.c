@@ -28,11 +28,19 @@ struct lb_router_params scenario_router_params(const struct scenario *sc, unsign
 	};
 }
 
+/* Live counts (nodes.csv) need the age ring only when entries can expire
+ * within the run; it costs 4 bytes per ms of timeout. */
+static bool count_live(const struct scenario *sc, uint64_t timeout_ns)
+{
+	return timeout_ns <= sc->duration_ns && timeout_ns <= LB_SESSION_LIVE_MAX_TIMEOUT_NS;
+}
+
 struct lb_node_params scenario_node_params(const struct scenario *sc)
 {
 	struct lb_session_params sp = {.capacity = sc->session_capacity,
 				       .idle_timeout_ns = sc->session_idle_timeout_ns,
-				       .ipv6 = sc->ip_version == 6};
+				       .ipv6 = sc->ip_version == 6,
+				       .count_live = count_live(sc, sc->session_idle_timeout_ns)};
 	return (struct lb_node_params){
 		.peers = lb_nodeset_first(sc->nodes),
 		.heartbeat_interval_ns = sc->heartbeat_interval_ns,
@@ -47,7 +55,7 @@ struct lb_node_params scenario_node_params(const struct scenario *sc)
 		.session_cache = sc->session_cache,
 		.cache = sp,
 		.table = {.capacity = sc->flow_state_capacity, .idle_timeout_ns = sc->flow_state_idle_timeout_ns,
-			  .ipv6 = sc->ip_version == 6},
+			  .ipv6 = sc->ip_version == 6, .count_live = count_live(sc, sc->flow_state_idle_timeout_ns)},
 		.profile = sc->profile,
 		.advertise_delay_ns = sc->advertise_delay_ns,
 		.update_queue_hold_ns = sc->advertise_queue_hold_ns,

@@ -191,9 +191,9 @@ static void resolve_auto(struct scenario *sc)
 	}
 	sc->flow_state_idle_timeout_auto = sc->flow_state_idle_timeout_ns == 0;
 	if (sc->flow_state_idle_timeout_auto) {
-		uint64_t t = sc->duration_ns < LB_SESSION_MIN_TIMEOUT_NS ? LB_SESSION_MIN_TIMEOUT_NS : sc->duration_ns;
-		/* whole ms (the table's clock), rounded up */
-		t = (t + LB_NS_PER_MS - 1) / LB_NS_PER_MS * LB_NS_PER_MS;
+		/* whole ms (the table's clock) beyond the duration: no entry
+		 * idles that long within the run */
+		uint64_t t = (sc->duration_ns / LB_NS_PER_MS + 1) * LB_NS_PER_MS;
 		sc->flow_state_idle_timeout_ns = t > LB_SESSION_MAX_TIMEOUT_NS ? LB_SESSION_MAX_TIMEOUT_NS : t;
 	}
 }
@@ -277,6 +277,17 @@ static bool cross_check(struct scenario_ctx *c, GError **err)
 	}
 
 	/* warnings */
+	for (int t = 0; t < 2; t++) {
+		uint64_t ns = t ? sc->flow_state_idle_timeout_ns : sc->session_idle_timeout_ns;
+		if (ns > LB_SESSION_LIVE_MAX_TIMEOUT_NS && ns <= sc->duration_ns) {
+			g_autofree gchar *d = scenario_fmt_duration(ns);
+			g_ptr_array_add(c->warnings,
+					g_strdup_printf("[cluster] %s = %s: above 69m54s, nodes.csv's %s counts the "
+							"entries present (expired ones until swept), not the live ones",
+							t ? "flow_state_idle_timeout" : "session_idle_timeout", d,
+							t ? "flow_states" : "sessions"));
+		}
+	}
 	if (sc->metric_reduction >= sc->base_metric)
 		g_ptr_array_add(c->warnings,
 				g_strdup_printf("[cluster] metric_reduction = %" PRIu32 " >= base_metric = %" PRIu32

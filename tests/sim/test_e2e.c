@@ -241,9 +241,54 @@ static void test_all_scenarios_run(void)
 	CU_ASSERT(n >= 8);
 }
 
+/* nodes.csv counts live sessions exactly: 200 flows of exactly 1 s (50
+ * packets/s, so each flow's last packet leaves by 1 s + 20 ms), a 200 ms
+ * session idle timeout.  Summed over the nodes, sessions = 200 while every
+ * flow sends (each flow's packets reach one node), and 0 from 1.22 s on
+ * (last packet + timeout), although nothing has swept the expired entries
+ * out of a cache of 1M entries.  flow_states (timeout auto: longer than
+ * the run) stays 200: the states are held. */
+static void test_live_sessions(void)
+{
+	const char *const sets[] = {"failure.1.kind=recover", "traffic.initial_flows=200",
+				    "traffic.flow_arrival_rate=0", "traffic.flow_duration=fixed:1s",
+				    "cluster.session_idle_timeout=200ms", "scenario.duration=2s", NULL};
+	g_autofree gchar *dir = g_dir_make_tmp("lbsim-live-XXXXXX", NULL);
+	g_autofree gchar *out = g_build_filename(dir, "run", NULL);
+	struct run r;
+	CU_ASSERT_FATAL(e2e_run("default.ini", sets, out, &r));
+	g_autofree gchar *csv = e2e_slurp(out, "nodes.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
+	double sessions[400] = {0}, states[400] = {0};
+	for (size_t i = 1; lines[i] && *lines[i]; i++) {
+		g_auto(GStrv) f = g_strsplit(lines[i], ",", -1);
+		size_t bin = (size_t)llround(g_ascii_strtod(f[0], NULL) / 0.01);
+		CU_ASSERT_FATAL(bin < G_N_ELEMENTS(sessions));
+		sessions[bin] += g_ascii_strtod(f[6], NULL);
+		states[bin] += g_ascii_strtod(f[7], NULL);
+	}
+	unsigned wrong = 0;
+	for (size_t b = 0; b < 200; b++) {
+		double end = (double)(b + 1) * 0.01; /* sampled at the bin's end */
+		if (end >= 0.03 && end <= 0.99)
+			wrong += sessions[b] != 200;
+		if (end >= 1.22)
+			wrong += sessions[b] != 0;
+		if (end >= 0.03)
+			wrong += states[b] != 200;
+	}
+	fprintf(stderr, "\n  sessions at 0.5 s %.0f, at 1.1 s %.0f, at 1.3 s %.0f; flow_states at 1.9 s %.0f",
+		sessions[49], sessions[109], sessions[129], states[189]);
+	CU_ASSERT_EQUAL(wrong, 0);
+	e2e_run_free(&r);
+	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 void lb_test_register(void)
 {
 	LB_SUITE("e2e", LB_TEST(test_hold), LB_TEST(test_readvertise), LB_TEST(test_bfd),
 		 LB_TEST(test_premature_restore), LB_TEST(test_owner_hashing), LB_TEST(test_determinism), LB_TEST(test_long_control_queues),
-		 LB_TEST(test_all_scenarios_run));
+		 LB_TEST(test_live_sessions), LB_TEST(test_all_scenarios_run));
 }

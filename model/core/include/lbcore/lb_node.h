@@ -160,7 +160,8 @@ void lb_node_uplink(struct lb_node *n, bool up, uint64_t now);
 struct lb_node_verdict lb_node_rx_data(struct lb_node *n, const struct lb_flow_key *k, bool first,
 				       bool from_backplane, uint64_t now);
 
-/* Ages both tables a little (sweeps of 1024 slots) and counts their entries. */
+/* Ages both tables a little (sweeps of 1024 slots) and counts their live
+ * entries (exactly when the tables were created with count_live). */
 void lb_node_sample(struct lb_node *n, uint64_t now, uint64_t *sessions, uint64_t *flow_states);
 
 lb_nodeset lb_node_view(const struct lb_node *n);

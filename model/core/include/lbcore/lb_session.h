@@ -88,11 +88,15 @@ extern "C" {
 /* Timeout bounds: 1 ms (the time resolution) .. 2^31 - 1 ms (~24.8 days). */
 #define LB_SESSION_MIN_TIMEOUT_NS LB_NS_PER_MS
 #define LB_SESSION_MAX_TIMEOUT_NS (((UINT64_C(1) << 31) - 1) * LB_NS_PER_MS)
+/* The longest timeout count_live takes (2^22 ms, 69 min 54 s: 16 MiB). */
+#define LB_SESSION_LIVE_MAX_TIMEOUT_NS ((UINT64_C(1) << 22) * LB_NS_PER_MS)
 
 struct lb_session_params {
 	uint32_t capacity;        /* entries, 1 .. LB_SESSION_MAX_CAPACITY */
 	uint64_t idle_timeout_ns; /* LB_SESSION_MIN_TIMEOUT_NS .. LB_SESSION_MAX_TIMEOUT_NS */
 	bool ipv6;                /* accept IPv6 keys (32 bytes per slot, and 4/3 slots per entry, not 3/2) */
+	bool count_live;          /* keep lb_session_count_live() exact: 4 bytes per ms of idle timeout,
+				     timeout <= LB_SESSION_LIVE_MAX_TIMEOUT_NS */
 };
 
 struct lb_session_stats {
@@ -126,7 +130,14 @@ size_t lb_session_sweep(struct lb_session *c, uint64_t now_ns, size_t max_slots)
 /* Creation time (ns, truncated to the ms) of k's entry, or LB_TIME_NEVER
  * when absent.  Does not age or count. */
 uint64_t lb_session_created(const struct lb_session *c, const struct lb_flow_key *k, uint32_t hash);
+/* Entries in the table, live or expired but not yet removed. */
 size_t lb_session_count(const struct lb_session *c);
+/* Entries live at now (not idle for the timeout), exactly, in O(1)
+ * amortised, in a cache created with count_live (an age histogram by last
+ * use, one counter per ms of timeout: model/core/lb_age_ring.h); without
+ * it, lb_session_count().  now must not go back, nor the clock cross a
+ * multiple of 2^32 ms. */
+size_t lb_session_count_live(struct lb_session *c, uint64_t now_ns);
 size_t lb_session_slots(const struct lb_session *c);
 void lb_session_stats(const struct lb_session *c, struct lb_session_stats *out);
 /* Bytes per slot, rounded up: LB_AF_INET -> 26 (IPv4-only cache: 25.3),
