@@ -21,7 +21,8 @@ const char sim_summary_header[] =
 	"peak_node_share,window_blackhole_s,window_steer_dead_s,window_no_state_s,window_queue_s,"
 	"window_no_route_s,window_link_s,flows_alive_at_fail,flows_broken_alive,broken_fraction_alive,"
 	"expect_window_blackhole_s,expect_drop_blackhole,expect_drop_steer_dead,expect_lost,expect_t_detect_s,"
-	"expect_t_install_s,expect_broken_fraction_alive";
+	"expect_t_install_s,expect_broken_fraction_alive,expect_window_blackhole2_s,expect_drop_no_state,"
+	"window_blackhole2_s";
 
 const char *output_seconds(char *buf, uint64_t t_ns)
 {
@@ -78,6 +79,13 @@ void output_summary_row(GString *out, const struct scenario *sc, const struct si
 		else
 			g_string_append_printf(out, ",%.6f", v);
 	}
+	/* measured figures appended after the expectations (their columns
+	 * came later) */
+	double w2 = expect_measured(EXP_WINDOW_BLACKHOLE2, m, s);
+	if (isnan(w2))
+		g_string_append_c(out, ',');
+	else
+		g_string_append_printf(out, ",%.9f", w2);
 	g_string_append_c(out, '\n');
 }
 
