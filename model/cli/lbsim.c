@@ -170,12 +170,17 @@ static void print_expectation(FILE *f, const struct scenario *sc)
 	if (e.p_second_window > 0)
 		fprintf(f, "p_second_window = %.4f  # a premature restore (W < the dead route's remaining hold)\n",
 			e.p_second_window);
-	for (int i = 0; i < EXP_N; i++) {
+	fprintf(f, "# each figure: the mean over the random timer phases, +- what one run may differ by "
+		   "(at least 25%%; 3 sd of one run: its timer phases, which flows the dead node receives or owns, "
+		   "the count)\n");
+	for (int k = 0; k < EXP_N; k++) {
+		enum expect_figure i = expect_print_order[k];
 		const struct expect_fig *x = &e.fig[i];
 		if (isnan(x->value))
 			continue;
-		fprintf(f, "%s = %.6g%s  # +-%.0f%%: %s%s\n", expect_column[i], x->value,
-			expect_is_time(i) ? " s after t_fail" : "", x->tolerance * 100, x->formula, x->formula_more);
+		fprintf(f, "%s = %.6g%s  # +-%.0f%% [%s]: %s%s\n", expect_column[i], x->value,
+			expect_is_time(i) ? " s after t_fail" : "", x->tolerance * 100, x->why_tolerance, x->formula,
+			x->formula_more);
 	}
 }
 
@@ -221,14 +226,15 @@ static void print_summary(const struct scenario *sc, const struct sim_metrics *m
 	if (!x.has_failure)
 		return;
 	printf("  %-22s %12s %12s %7s\n", "measured vs expected", "measured", "expected", "bound");
-	for (int i = 0; i < EXP_N; i++) {
+	for (int k = 0; k < EXP_N; k++) {
+		enum expect_figure i = expect_print_order[k];
 		const struct expect_fig *f = &x.fig[i];
 		double got = expect_measured(i, m, s);
 		if (isnan(f->value))
 			continue;
 		bool ok = expect_agrees(f, got);
 		printf("  %-22s %12.6g %12.6g %6.0f%%%s%s%s\n", expect_column[i], got, f->value, f->tolerance * 100,
-		       expect_is_time(i) ? "  (s after t_fail)" : "", ok ? "" : "  DIVERGES: ", ok ? "" : f->reason);
+		       expect_is_time(i) ? "  (s after t_fail)" : "", ok ? "" : "  DIVERGES: ", ok ? "" : expect_reason(i, f, got));
 	}
 }
 

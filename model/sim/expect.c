@@ -115,6 +115,10 @@ static double alive_at(const struct scenario *sc, double t0, double tau, double 
 #define EXPECT_UNIT(e, column, unit) unit,
 const char *const expect_column[EXP_N] = {EXPECT_FIGURES(EXPECT_COLUMN)};
 const char *const expect_unit[EXP_N] = {EXPECT_FIGURES(EXPECT_UNIT)};
+const enum expect_figure expect_print_order[EXP_N] = {
+	EXP_T_DETECT,       EXP_T_INSTALL,     EXP_WINDOW_BLACKHOLE, EXP_WINDOW_BLACKHOLE2,     EXP_DROP_BLACKHOLE,
+	EXP_DROP_STEER_DEAD, EXP_DROP_NO_STATE, EXP_LOST,             EXP_BROKEN_FRACTION_ALIVE,
+};
 
 bool expect_is_time(enum expect_figure f)
 {
@@ -123,10 +127,10 @@ bool expect_is_time(enum expect_figure f)
 
 /* rel: one run's relative standard deviation around value */
 static void fig(struct expectation *e, enum expect_figure f, double value, double rel, double slack,
-		const char *formula, const char *why, const char *reason)
+		const char *formula, const char *why)
 {
 	double tol = fmax(TOL_FLOOR, TOL_Z * (isfinite(rel) ? rel : 0));
-	e->fig[f] = (struct expect_fig){value, tol, slack, formula, "", why, reason};
+	e->fig[f] = (struct expect_fig){value, tol, slack, formula, "", why};
 }
 
 static double rel_sd(double var, double mean)
@@ -134,10 +138,9 @@ static double rel_sd(double var, double mean)
 	return mean > 0 ? sqrt(fmax(0, var)) / mean : 0;
 }
 
-static const char *const WHY_PHASE =
-	"3 sd of one run over the timer phases (the law's variance), at least 25%";
-static const char *const WHY_COUNT = "3 sd of one run: timer phases, which flows the dead node receives or owns "
-				     "(binomial) and the count (Poisson), at least 25%";
+/* what a tolerance covers (each at least 25%) */
+static const char *const WHY_PHASE = "3 sd over the phases";
+static const char *const WHY_COUNT = "3 sd: phases, flow shares, count";
 
 /* The pieces shared by the figures. */
 struct parts {
@@ -172,8 +175,7 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 	memset(e, 0, sizeof *e);
 	e->failed_node = -1;
 	for (int f = 0; f < EXP_N; f++)
-		e->fig[f] = (struct expect_fig){.value = NAN, .formula = "", .formula_more = "", .why_tolerance = "",
-						.reason = ""};
+		e->fig[f] = (struct expect_fig){.value = NAN, .formula = "", .formula_more = "", .why_tolerance = ""};
 	double t_next;
 	first_crash(sc, e, &t_next);
 	unsigned N = sc->nodes;
@@ -197,8 +199,8 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 	/* the survivors' restores come inside the run: W after the window */
 	double t_restore = win.law.base_s + in.restore_wait;
 	bool restore_in_run = win.restores && t_restore < cap;
-	expect_remap(sc, (unsigned)e->failed_node, reducers && sc->steering && sc->session_cache, restore_in_run,
-		     h / N, iv, &e->remap);
+	expect_remap(sc, (unsigned)e->failed_node, reducers && sc->steering && sc->session_cache, restore_in_run, h,
+		     iv, &e->remap);
 	const struct expect_remap *rm = &e->remap;
 	double a = rm->owner_share, q = rm->owner_moves, es = rm->ecmp_share;
 	e->remap_fraction = a + (1 - a) * q;
@@ -319,32 +321,28 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 		{"", "; premature restore: until the hold expiry (see window_blackhole2_s)"},
 		{"; or the hold expiry when first",
 		 "; or the hold expiry when first; premature restore: until the hold expiry (see window_blackhole2_s)"}};
-	fig(e, EXP_WINDOW_BLACKHOLE, last, rel_sd(lastvar, last), 1e-3, win.formula, WHY_PHASE,
-	    "one run samples one point of the timer phases; beyond the tolerance: a delay the closed form "
-	    "leaves out (queueing on a loaded uplink, frr batching of other updates, a lost control message)");
+	fig(e, EXP_WINDOW_BLACKHOLE, last, rel_sd(lastvar, last), 1e-3, win.formula, WHY_PHASE);
 	e->fig[EXP_WINDOW_BLACKHOLE].formula_more = window_more[win.hold_bounded][p2 > 0.01];
 	fig(e, EXP_T_INSTALL, p.w1 - in.uplink_data, rel_sd(p.w1var, p.w1 - in.uplink_data), 1e-3,
-	    "the first window - uplink: the router's install of a set without the dead node", WHY_PHASE,
-	    "as window_blackhole_s");
+	    "the first window - uplink: the router's install of a set without the dead node", WHY_PHASE);
 	fig(e, EXP_T_DETECT, det, rel_sd(detvar, det), 1e-3,
 	    win.router_detects ? "min(first survivor: misses x iv - iv/2 + iv/N + transit; "
 				 "router: bfd_multiplier x bfd_interval - bfd_interval/2 + uplink)"
 			       : "the first survivor: heartbeat_misses x iv - iv/2 + iv/N + backplane transit",
-	    WHY_PHASE, "the phases: the first of N-1 survivors' ticks after the dead node's last heartbeat");
+	    WHY_PHASE);
 	fig(e, EXP_DROP_BLACKHOLE, bh, sqrt(rel_bh2), 2,
-	    "R e x window (+ R' e x window2): R the VIP's packet rate, e the dead node's ECMP share", WHY_COUNT,
-	    "the dead node's ECMP share of this run's flows differs from e, or its timer phase");
+	    "R e x window (+ R' e x window2): R the VIP's packet rate, e the dead node's ECMP share", WHY_COUNT);
 	if (!sc->steering) {
-		fig(e, EXP_DROP_STEER_DEAD, 0, 0, 2, "steering off: nothing crosses the backplane", WHY_COUNT, "");
-		fig(e, EXP_DROP_NO_STATE, 0, 0, 2, "steering off: no owner, no state to miss", WHY_COUNT, "");
-		fig(e, EXP_BROKEN_FRACTION_ALIVE, 0, 0, 1e-9, "steering off: no owner, no state to miss", WHY_COUNT, "");
+		fig(e, EXP_DROP_STEER_DEAD, 0, 0, 2, "steering off: nothing crosses the backplane", WHY_COUNT);
+		fig(e, EXP_DROP_NO_STATE, 0, 0, 2, "steering off: no owner, no state to miss", WHY_COUNT);
+		fig(e, EXP_BROKEN_FRACTION_ALIVE, 0, 0, 1e-9, "steering off: no owner, no state to miss", WHY_COUNT);
 	} else {
 		fig(e, EXP_DROP_STEER_DEAD, sd, sqrt(rel_sd2), 2,
 		    reducers ? "R a (1-e) x (mean_j min(D_j, D_1 + path) + steer transit): a the dead node's owner "
 			       "share; a survivor gets nothing once the first reduced route is in, until its own"
 			     : "R a [(1-e) (E min(D, window) + steer transit) + E max(0, D - window)]: a the dead "
 			       "node's owner share; after the window each survivor gets 1/(N-1) until it detects",
-		    WHY_COUNT, "the survivors' detection phases, or the dead node's owner share of this run's flows");
+		    WHY_COUNT);
 		fig(e, EXP_BROKEN_FRACTION_ALIVE, bf, sqrt((1 - bf) / fmax(1e-9, bf * F)), 2 / fmax(1, F),
 		    sc->session_cache
 			    ? "a A + (1-a) q C: the dead node's flows (a) break when they reach a survivor that "
@@ -352,23 +350,56 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 			      "at a receiver without its cache entry (C = exposure x alive)"
 			    : "a A + (1-a) q A: every receiver that detected selects the owner afresh; a = owner share, "
 			      "q = P(owner changes | survived), A = P(the flow still runs when it reaches one)",
-		    "3 sd of the binomial count of broken flows among those alive at the crash, at least 25%",
-		    "which flows this run has (owner and ECMP shares), or a receiver sequence the closed form "
-		    "averages (the survivors' install order)");
+		    "3 sd: binomial");
 		fig(e, EXP_DROP_NO_STATE, ns, sqrt(rel_ns2), 2,
 		    sc->protocol == LB_PROTO_UDP
 			    ? "broken flows x packet_rate x their remaining time (UDP goes on sending)"
 			    : "one per broken flow: alive flows x broken_fraction + new flows started into the "
 			      "windows that break",
-		    WHY_COUNT, "as broken_fraction_alive");
+		    WHY_COUNT);
 	}
 	fig(e, EXP_LOST, lost, sqrt(var_lost) / fmax(1, lost), 2, "drop_blackhole + drop_steer_dead + drop_no_state",
-	    WHY_COUNT, "the largest term's reason (blackhole, steer_dead or no_state)");
+	    WHY_COUNT);
 	if (win.restores)
 		fig(e, EXP_WINDOW_BLACKHOLE2, w2, rel_sd(w2var, w2), 1e-3,
 		    "E max(0, hold expiry - last restore): last restore = misses x iv + transit + max_j(V_j - U) iv "
 		    "+ W + path; the hold expiry as the hold strategy's window",
-		    WHY_PHASE, "the dead node's refresh phase against the survivors' restores");
+		    WHY_PHASE);
+}
+
+/* The likely reasons of a divergence, per figure: {measured above, below}. */
+static const char *const reasons[EXP_N][2] = {
+	[EXP_WINDOW_BLACKHOLE] = {"later than the phases allow: a control message queued or lost (a loaded or lossy "
+				  "uplink, a full backplane queue), or other updates batched with the survivors' (frr)",
+				  "earlier than the phases allow: another trigger removed the route first (carrier "
+				  "loss, a withdrawal, the hold timer), or a node detected early (health, partition)"},
+	[EXP_DROP_BLACKHOLE] = {"the dead node drew more than its ECMP share e of this run's flows, or its window "
+				"was longer (see window_blackhole_s)",
+				"the dead node drew less than e of this run's flows, its window was shorter, or TCP "
+				"flows broke and stopped sending"},
+	[EXP_DROP_STEER_DEAD] = {"the survivors detected late (their ticks' phases, a loaded backplane), or the dead "
+				 "node owned more of the flows they received",
+				 "the survivors detected early, or the dead node owned fewer of the flows they received"},
+	[EXP_LOST] = {"see the largest of drop_blackhole, drop_steer_dead, drop_no_state (or a cause without a "
+		      "closed form: queue, no_route, link)",
+		      "see the largest of drop_blackhole, drop_steer_dead, drop_no_state"},
+	[EXP_T_DETECT] = {"heartbeats delayed or lost on the backplane, or the phases",
+			  "a node saw the failure early (a health report, a partition), or the phases"},
+	[EXP_T_INSTALL] = {"as window_blackhole_s: a delayed or lost update", "as window_blackhole_s: another trigger first"},
+	[EXP_BROKEN_FRACTION_ALIVE] = {"flows met receivers without their cache entry more often than the install "
+				       "sequence the closed form averages (frr batching, a recovery or restore inside "
+				       "the run), or the dead node owned more of this run's flows",
+				       "flows ended before reaching a new owner, met fewer new receivers, or the dead "
+				       "node owned fewer of this run's flows"},
+	[EXP_WINDOW_BLACKHOLE2] = {"the dead node's stale route was held longer (its refresh phase), or the restores "
+				   "came earlier", "the stale route expired earlier, or the restores came later"},
+	[EXP_DROP_NO_STATE] = {"as broken_fraction_alive; UDP flows go on losing packets after their break",
+			       "as broken_fraction_alive"},
+};
+
+const char *expect_reason(enum expect_figure f, const struct expect_fig *x, double measured)
+{
+	return reasons[f][measured < x->value];
 }
 
 static double after_fail(const struct sim_metrics *m, uint64_t t_ns)

@@ -33,8 +33,7 @@ struct expect_fig {
 	double slack;      /* absolute, in the figure's unit: for values near 0 (a few packets, 1 ms) */
 	const char *formula;
 	const char *formula_more;  /* "" or what follows formula */
-	const char *why_tolerance; /* what the tolerance covers */
-	const char *reason; /* the likely reason when a run diverges */
+	const char *why_tolerance; /* what the tolerance covers: "3 sd over the phases", ... */
 };
 
 struct expectation {
@@ -53,6 +52,8 @@ struct expectation {
 };
 extern const char *const expect_column[EXP_N]; /* "window_blackhole_s", ... */
 extern const char *const expect_unit[EXP_N];
+/* The order to print them in: times, windows, drops by cause, lost, flows. */
+extern const enum expect_figure expect_print_order[EXP_N];
 /* Whether a figure is a time (its value is seconds after t_fail). */
 bool expect_is_time(enum expect_figure f);
 
@@ -70,5 +71,7 @@ double expect_measured(enum expect_figure f, const struct sim_metrics *m, const 
  * tolerance x |value| + slack (true when either is NAN: nothing to
  * compare). */
 bool expect_agrees(const struct expect_fig *x, double measured);
+/* The likely reason of a divergence of figure f (above or below). */
+const char *expect_reason(enum expect_figure f, const struct expect_fig *x, double measured);
 
 #endif

@@ -59,16 +59,16 @@ struct expect_remap {
 	double owner_moves;  /* q: P(the owner changes | the owner survived), no cache */
 	double ecmp_share;   /* e: the dead node's share of the router's ECMP */
 	double ecmp_stay;    /* P(a survivor's flow keeps its receiver when the set loses the dead node) */
-	double exposure;     /* readvertise: P(a survivor's flow reaches a receiver other than its
-	                        first during the survivors' installs or after), given the flow's
-	                        packet interval and installs spaced interval/N apart */
+	double exposure;     /* readvertise: P(a surviving receiver's flow meets another receiver,
+	                        without its cache entry, during the survivors' installs or after) */
 	double exposure_restore; /* ... or during their restores, in the same order */
 };
 
-/* reducers: compute `exposure` (the survivors join one by one); restores:
- * and exposure_restore (they leave again); install_gap and packet_interval
- * in seconds. */
-void expect_remap(const struct scenario *sc, unsigned dead, bool reducers, bool restores, double install_gap,
+/* reducers: compute `exposure`: the survivors detect at phases spread over
+ * `interval` (the heartbeat interval) and join one by one (frr: in
+ * batches); restores: and exposure_restore (they leave again, the restores
+ * inside the run); packet_interval: a flow's, seconds. */
+void expect_remap(const struct scenario *sc, unsigned dead, bool reducers, bool restores, double interval,
 		  double packet_interval, struct expect_remap *out);
 
 #endif
