@@ -375,8 +375,8 @@ static const char *const reasons[EXP_N][2] = {
 				  "loss, a withdrawal, the hold timer), or a node detected early (health, partition)"},
 	[EXP_DROP_BLACKHOLE] = {"the dead node drew more than its ECMP share e of this run's flows, or its window "
 				"was longer (see window_blackhole_s)",
-				"the dead node drew less than e of this run's flows, its window was shorter, or TCP "
-				"flows broke and stopped sending"},
+				"the dead node drew less than e of this run's flows, its window was shorter, or fewer "
+				"flows ran (TCP flows broken before the crash stop: a session table too small?)"},
 	[EXP_DROP_STEER_DEAD] = {"the survivors detected late (their ticks' phases, a loaded backplane), or the dead "
 				 "node owned more of the flows they received",
 				 "the survivors detected early, or the dead node owned fewer of the flows they received"},
@@ -388,7 +388,8 @@ static const char *const reasons[EXP_N][2] = {
 	[EXP_T_INSTALL] = {"as window_blackhole_s: a delayed or lost update", "as window_blackhole_s: another trigger first"},
 	[EXP_BROKEN_FRACTION_ALIVE] = {"flows met receivers without their cache entry more often than the install "
 				       "sequence the closed form averages (frr batching, a recovery or restore inside "
-				       "the run), or the dead node owned more of this run's flows",
+				       "the run), the dead node owned more of this run's flows, or a session table "
+				       "overflowed (session_capacity below the flows a node sees)",
 				       "flows ended before reaching a new owner, met fewer new receivers, or the dead "
 				       "node owned fewer of this run's flows"},
 	[EXP_WINDOW_BLACKHOLE2] = {"the dead node's stale route was held longer (its refresh phase), or the restores "
