@@ -148,7 +148,8 @@ static void print_expectation(FILE *f, const struct scenario *sc)
 		fprintf(f, "# router profile ideal: independent fixed delays, not a real router's control plane "
 			   "(profile = frr imitates FRR's work queues: doc/model.md)\n");
 	if (!e.has_failure || sc->nodes < 2) {
-		fprintf(f, "# %s: no loss window to expect\n", e.has_failure ? "one node, no survivor" : "no crash in the scenario");
+		fprintf(f, "# %s: no loss window to expect\n",
+			e.has_failure ? "one node, no survivor" : "no crash in the scenario");
 		return;
 	}
 	const struct expect_remap *r = &e.remap;
@@ -166,7 +167,8 @@ static void print_expectation(FILE *f, const struct scenario *sc)
 		e.path_update_s, e.path_session_down_s, e.node_advertise_s, r->owner_share, r->owner_moves,
 		e.remap_fraction, r->ecmp_share, r->ecmp_stay);
 	if (r->exposure > 0)
-		fprintf(f, "exposure = %.4f  # a survivor's flow meets a receiver without its cache entry\n", r->exposure);
+		fprintf(f, "exposure = %.4f  # a survivor's flow meets a receiver without its cache entry\n",
+			r->exposure);
 	if (e.p_second_window > 0)
 		fprintf(f, "p_second_window = %.4f  # a premature restore (W < the dead route's remaining hold)\n",
 			e.p_second_window);
@@ -234,7 +236,8 @@ static void print_summary(const struct scenario *sc, const struct sim_metrics *m
 			continue;
 		bool ok = expect_agrees(f, got);
 		printf("  %-22s %12.6g %12.6g %6.0f%%%s%s%s\n", expect_column[i], got, f->value, f->tolerance * 100,
-		       expect_is_time(i) ? "  (s after t_fail)" : "", ok ? "" : "  DIVERGES: ", ok ? "" : expect_reason(i, f, got));
+		       expect_is_time(i) ? "  (s after t_fail)" : "", ok ? "" : "  DIVERGES: ",
+		       ok ? "" : expect_reason(i, f, got));
 	}
 }
 

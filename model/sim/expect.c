@@ -237,7 +237,8 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 		expect_min_add(&dh, &D);
 		expect_min_add(&dh, &hold.law);
 		min_moments(&dh, &m_dh, &unused);
-		double t_red = law_mean(&D1) + h * (N - 2.0) / (N - 1) * spread_after_first(N - 1, win.reduce_path_s / h);
+		double t_red = law_mean(&D1) +
+			       h * (N - 2.0) / (N - 1) * spread_after_first(N - 1, win.reduce_path_s / h);
 		p.tau_pre = (1 - p_hold) * fmin(t_red, p.w1) + p_hold * m_dh;
 		p.g = p_hold;
 		p.post = p.ED - m_dh;
@@ -319,8 +320,8 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 
 	static const char *const window_more[2][2] = {
 		{"", "; premature restore: until the hold expiry (see window_blackhole2_s)"},
-		{"; or the hold expiry when first",
-		 "; or the hold expiry when first; premature restore: until the hold expiry (see window_blackhole2_s)"}};
+		{"; or the hold expiry when first", "; or the hold expiry when first; premature restore: until the "
+						     "hold expiry (see window_blackhole2_s)"}};
 	fig(e, EXP_WINDOW_BLACKHOLE, last, rel_sd(lastvar, last), 1e-3, win.formula, WHY_PHASE);
 	e->fig[EXP_WINDOW_BLACKHOLE].formula_more = window_more[win.hold_bounded][p2 > 0.01];
 	fig(e, EXP_T_INSTALL, p.w1 - in.uplink_data, rel_sd(p.w1var, p.w1 - in.uplink_data), 1e-3,
@@ -348,8 +349,8 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 			    ? "a A + (1-a) q C: the dead node's flows (a) break when they reach a survivor that "
 			      "detected, alive then (A); a surviving owner changes (q) and breaks the flow only "
 			      "at a receiver without its cache entry (C = exposure x alive)"
-			    : "a A + (1-a) q A: every receiver that detected selects the owner afresh; a = owner share, "
-			      "q = P(owner changes | survived), A = P(the flow still runs when it reaches one)",
+			    : "a A + (1-a) q A: every receiver that detected selects the owner afresh; a = owner "
+			      "share, q = P(owner changes | survived), A = P(the flow still runs when it reaches one)",
 		    "3 sd: binomial");
 		fig(e, EXP_DROP_NO_STATE, ns, sqrt(rel_ns2), 2,
 		    sc->protocol == LB_PROTO_UDP
@@ -379,13 +380,15 @@ static const char *const reasons[EXP_N][2] = {
 				"flows ran (TCP flows broken before the crash stop: a session table too small?)"},
 	[EXP_DROP_STEER_DEAD] = {"the survivors detected late (their ticks' phases, a loaded backplane), or the dead "
 				 "node owned more of the flows they received",
-				 "the survivors detected early, or the dead node owned fewer of the flows they received"},
+				 "the survivors detected early, or the dead node owned fewer of the flows they "
+				 "received"},
 	[EXP_LOST] = {"see the largest of drop_blackhole, drop_steer_dead, drop_no_state (or a cause without a "
 		      "closed form: queue, no_route, link)",
 		      "see the largest of drop_blackhole, drop_steer_dead, drop_no_state"},
 	[EXP_T_DETECT] = {"heartbeats delayed or lost on the backplane, or the phases",
 			  "a node saw the failure early (a health report, a partition), or the phases"},
-	[EXP_T_INSTALL] = {"as window_blackhole_s: a delayed or lost update", "as window_blackhole_s: another trigger first"},
+	[EXP_T_INSTALL] = {"as window_blackhole_s: a delayed or lost update",
+			   "as window_blackhole_s: another trigger first"},
 	[EXP_BROKEN_FRACTION_ALIVE] = {"flows met receivers without their cache entry more often than the install "
 				       "sequence the closed form averages (frr batching, a recovery or restore inside "
 				       "the run), the dead node owned more of this run's flows, or a session table "
@@ -444,8 +447,8 @@ static double second_window_measured(const struct sim_metrics *m)
 		bool recover = sim_event_is(e, SIM_EV_FAILURE, LB_FAIL_RECOVER) && e->node == dead;
 		if (recover && back == LB_TIME_NEVER)
 			break;
-		bool in = sim_event_is(e, SIM_EV_ROUTER, LB_RE_ROUTE_INSTALLED) && lb_nodeset_has(e->set, (unsigned)dead);
-		bool out = sim_event_is(e, SIM_EV_ROUTER, LB_RE_ROUTE_INSTALLED) && !in;
+		bool install = sim_event_is(e, SIM_EV_ROUTER, LB_RE_ROUTE_INSTALLED);
+		bool in = install && lb_nodeset_has(e->set, (unsigned)dead), out = install && !in;
 		if (!left && out)
 			left = true;
 		else if (left && back == LB_TIME_NEVER && in)
@@ -464,7 +467,8 @@ double expect_measured(enum expect_figure f, const struct sim_metrics *m, const 
 	const uint64_t *drop = c ? c->drop : m->total.drop;
 	switch (f) {
 	case EXP_WINDOW_BLACKHOLE:
-		return after_fail(m, c ? c->last_drop_ns[SIM_DROP_BLACKHOLE] : m->last_drop_cause_ns[SIM_DROP_BLACKHOLE]);
+		return after_fail(m, c ? c->last_drop_ns[SIM_DROP_BLACKHOLE]
+				       : m->last_drop_cause_ns[SIM_DROP_BLACKHOLE]);
 	case EXP_DROP_BLACKHOLE:
 		return (double)drop[SIM_DROP_BLACKHOLE];
 	case EXP_DROP_STEER_DEAD:

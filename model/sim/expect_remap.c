@@ -185,7 +185,10 @@ static void exposure(const struct lb_router_params *rp, lb_nodeset all, unsigned
 	double sum_r = 0, sum_a = 0;
 	unsigned count = 0;
 	unsigned vectors = PHASE_POINTS / n;
-	vectors = vectors < PHASE_VECTORS_MIN ? PHASE_VECTORS_MIN : vectors > PHASE_VECTORS_MAX ? PHASE_VECTORS_MAX : vectors;
+	if (vectors < PHASE_VECTORS_MIN)
+		vectors = PHASE_VECTORS_MIN;
+	if (vectors > PHASE_VECTORS_MAX)
+		vectors = PHASE_VECTORS_MAX;
 	for (unsigned vec = 0; vec < vectors; vec++) {
 		lb_nodeset steps[LB_MAX_NODES];
 		double at[LB_MAX_NODES + 1];
@@ -203,7 +206,7 @@ static void exposure(const struct lb_router_params *rp, lb_nodeset all, unsigned
 			ecmp_move(g, set, t, to, EXPOSED_SAMPLES);
 			for (uint32_t i = 0; i < EXPOSED_SAMPLES; i++) {
 				if (s == k - 1)
-					moved[i] = to[i] != r0[i]; /* every survivor in: the receiver for the W that follows */
+					moved[i] = to[i] != r0[i]; /* all in: the receiver for the W that follows */
 				else if (to[i] != r0[i])
 					away[(s < k ? 0 : EXPOSED_SAMPLES) + i] |= UINT64_C(1) << (s < k ? s : s - k);
 			}
@@ -262,9 +265,11 @@ void expect_remap(const struct scenario *sc, unsigned dead, bool reducers, bool 
 	}
 	out->ecmp_share = (double)own / ECMP_SAMPLES;
 	out->ecmp_stay = own < ECMP_SAMPLES ? (double)stay / (ECMP_SAMPLES - own) : 0;
-	if (reducers)
-		exposure(&rp, all, dead, r0, interval, sc->profile == LB_PROFILE_FRR ? (double)sc->update_queue_hold_ns / 1e9 : 0,
-			 packet_interval, restores, &out->exposure, &out->exposure_restore);
+	if (reducers) {
+		double batch = sc->profile == LB_PROFILE_FRR ? (double)sc->update_queue_hold_ns / 1e9 : 0;
+		exposure(&rp, all, dead, r0, interval, batch, packet_interval, restores, &out->exposure,
+			 &out->exposure_restore);
+	}
 	g_free(r0);
 	g_free(to);
 }

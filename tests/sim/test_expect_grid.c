@@ -30,8 +30,9 @@
  *   lost                  the sum of the three
  *   window_blackhole2_s   0 here (W longer than the run)
  * The table of relative errors goes to stderr, with the worst per figure;
- * over the grid, each figure's mean relative error must be within
- * 3 sd / sqrt(cells) + 2% of 0 (the closed forms are means: no bias).
+ * over the grid, and over each failover strategy's cells, each figure's
+ * mean relative error must be within 3 sd / sqrt(cells) + 2% of 0 (the
+ * closed forms are means: no bias).
  *
  * Under ASan+UBSan (3-4 x slower) the grid runs every third cell only, in
  * the same order, so every value of every axis still appears. */
@@ -57,12 +58,36 @@ static const char *const failovers[] = {"hold", "bfd", "readvertise"};
 static const char *const owners[] = {"modulo", "rendezvous", "maglev"};
 static const char *const caches[] = {"on", "off"};
 
+/* Sums of relative errors, for the mean over a group of cells. */
+struct acc {
+	unsigned n;
+	double sum, sum_sq;
+};
+
+static void acc_add(struct acc *a, double x)
+{
+	a->n++;
+	a->sum += x;
+	a->sum_sq += x * x;
+}
+
+/* The mean's bound over n cells: 3 sd / sqrt(n) (sd their spread) + 2%
+ * (what the closed forms approximate: the detection times by their mean,
+ * the exposure by a quadrature over the survivors' phases). */
+static double acc_mean(const struct acc *a, double *bound)
+{
+	double mean = a->sum / a->n;
+	double sd = a->n > 1 ? sqrt(fmax(0, (a->sum_sq - a->n * mean * mean) / (a->n - 1))) : 0;
+	*bound = 3 * sd / sqrt(a->n) + 0.02;
+	return mean;
+}
+
 struct worst {
 	double rel; /* signed relative error of the largest |rel| (absolute error when expected = 0) */
 	double tol; /* that cell's tolerance */
 	char cell[48];
-	unsigned n;
-	double sum, sum_abs, sum_sq;
+	struct acc all;
+	double sum_abs;
 };
 
 /* murmur3's finaliser: a seed per cell, far from its neighbours' */
@@ -82,94 +107,113 @@ static double rel_error(double got, double want)
 	return want != 0 ? (got - want) / fabs(want) : got - want;
 }
 
+/* One cell: runs it, asserts every figure within its bound, prints its
+ * row of relative errors and keeps the worst; returns the figures beyond
+ * their bound. */
+static unsigned run_cell(unsigned cell, unsigned N, const char *failover, const char *owner, const char *cache,
+			 struct worst *worst, struct acc *group)
+{
+	unsigned F = 1000 * (N > 8 ? N / 8 : 1), diverged = 0;
+	g_autofree gchar *s_n = g_strdup_printf("cluster.nodes=%u", N);
+	g_autofree gchar *s_f = g_strdup_printf("router.failover=%s", failover);
+	g_autofree gchar *s_o = g_strdup_printf("cluster.owner_hash=%s", owner);
+	g_autofree gchar *s_c = g_strdup_printf("cluster.session_cache=%s", cache);
+	g_autofree gchar *s_fl = g_strdup_printf("traffic.initial_flows=%u", F);
+	g_autofree gchar *s_ar = g_strdup_printf("traffic.flow_arrival_rate=%u", F / 4);
+	g_autofree gchar *s_pr = g_strdup_printf("traffic.packet_rate=%g", 20000.0 / F);
+	g_autofree gchar *s_sd = g_strdup_printf("scenario.seed=%u", cell_seed(cell));
+	const char *sets[] = {s_n, s_f, s_o, s_c, s_fl, s_ar, s_pr, s_sd, NULL};
+	struct run r;
+	CU_ASSERT_FATAL(e2e_run(GRID_FILE, sets, NULL, &r));
+	e2e_assert_balanced(&r);
+	r.m.events = r.events; /* window_blackhole2_s reads the router's installs */
+	struct expectation x;
+	expect_first_failure(r.sc, &x);
+	char name[48];
+	snprintf(name, sizeof name, "%2u %-11s %-10s %-3s", N, failover, owner, cache);
+	fprintf(stderr, "  %-28s", name);
+	for (int f = 0; f < EXP_N; f++) {
+		const struct expect_fig *e = &x.fig[f];
+		double got = expect_measured(f, &r.m, &r.s);
+		if (isnan(e->value) || isnan(got)) {
+			fprintf(stderr, " %9s", "-");
+			continue;
+		}
+		/* the bound: |got - expected| <= tolerance x expected + slack,
+		 * expected = the closed form in e->formula (printed on a failure) */
+		bool ok = expect_agrees(e, got);
+		CU_ASSERT(ok);
+		double rel = rel_error(got, e->value);
+		fprintf(stderr, " %+8.1f%%%s", 100 * rel, ok ? "" : "!");
+		if (!ok) {
+			diverged++;
+			fprintf(stderr, "\n    %s: measured %g, expected %g +- %.0f%% + %g: %s%s\n  %28s",
+				expect_column[f], got, e->value, 100 * e->tolerance, e->slack, e->formula,
+				e->formula_more, "");
+		}
+		struct worst *w = &worst[f];
+		acc_add(&w->all, rel);
+		acc_add(&group[f], rel);
+		w->sum_abs += fabs(rel);
+		if (fabs(rel) >= fabs(w->rel)) {
+			w->rel = rel;
+			w->tol = e->tolerance;
+			snprintf(w->cell, sizeof w->cell, "%s", name);
+		}
+	}
+	fprintf(stderr, "\n");
+	r.m.events = NULL;
+	e2e_run_free(&r);
+	return diverged;
+}
+
 static void test_grid(void)
 {
 	struct worst worst[EXP_N] = {0};
-	unsigned cell = 0, ran = 0, diverged = 0;
+	struct acc by_failover[G_N_ELEMENTS(failovers)][EXP_N] = {0};
+	unsigned ran = 0, diverged = 0;
 	fprintf(stderr, "\n  %-28s", "cell (N failover owner cache)");
 	for (int f = 0; f < EXP_N; f++)
 		fprintf(stderr, " %9.9s", expect_column[f]);
 	fprintf(stderr, "\n");
-	for (size_t in = 0; in < G_N_ELEMENTS(nodes); in++)
-		for (size_t iff = 0; iff < G_N_ELEMENTS(failovers); iff++)
-			for (size_t io = 0; io < G_N_ELEMENTS(owners); io++)
-				for (size_t ic = 0; ic < G_N_ELEMENTS(caches); ic++, cell++) {
-					if (cell % CELL_STRIDE)
-						continue;
-					unsigned N = nodes[in], F = 1000 * (N > 8 ? N / 8 : 1);
-					g_autofree gchar *s_n = g_strdup_printf("cluster.nodes=%u", N);
-					g_autofree gchar *s_f = g_strdup_printf("router.failover=%s", failovers[iff]);
-					g_autofree gchar *s_o = g_strdup_printf("cluster.owner_hash=%s", owners[io]);
-					g_autofree gchar *s_c = g_strdup_printf("cluster.session_cache=%s", caches[ic]);
-					g_autofree gchar *s_fl = g_strdup_printf("traffic.initial_flows=%u", F);
-					g_autofree gchar *s_ar = g_strdup_printf("traffic.flow_arrival_rate=%u", F / 4);
-					g_autofree gchar *s_pr = g_strdup_printf("traffic.packet_rate=%g", 20000.0 / F);
-					g_autofree gchar *s_sd = g_strdup_printf("scenario.seed=%u", cell_seed(cell));
-					const char *sets[] = {s_n, s_f, s_o, s_c, s_fl, s_ar, s_pr, s_sd, NULL};
-					struct run r;
-					CU_ASSERT_FATAL(e2e_run(GRID_FILE, sets, NULL, &r));
-					e2e_assert_balanced(&r);
-					r.m.events = r.events; /* window_blackhole2_s reads the router's installs */
-					struct expectation x;
-					expect_first_failure(r.sc, &x);
-					char name[48];
-					snprintf(name, sizeof name, "%2u %-11s %-10s %-3s", N, failovers[iff], owners[io],
-						 caches[ic]);
-					fprintf(stderr, "  %-28s", name);
-					for (int f = 0; f < EXP_N; f++) {
-						const struct expect_fig *e = &x.fig[f];
-						double got = expect_measured(f, &r.m, &r.s);
-						if (isnan(e->value) || isnan(got)) {
-							fprintf(stderr, " %9s", "-");
-							continue;
-						}
-						/* the bound: |got - expected| <= tolerance x expected + slack,
-						 * expected = the closed form printed in e->formula */
-						bool ok = expect_agrees(e, got);
-						CU_ASSERT(ok);
-						double rel = rel_error(got, e->value);
-						fprintf(stderr, " %+8.1f%%%s", 100 * rel, ok ? "" : "!");
-						if (!ok) {
-							diverged++;
-							fprintf(stderr, "\n    %s: measured %g, expected %g +- %.0f%% + %g: %s%s\n  %28s",
-								expect_column[f], got, e->value, 100 * e->tolerance, e->slack,
-								e->formula, e->formula_more, "");
-						}
-						struct worst *w = &worst[f];
-						w->n++;
-						w->sum += rel;
-						w->sum_abs += fabs(rel);
-						w->sum_sq += rel * rel;
-						if (fabs(rel) >= fabs(w->rel)) {
-							w->rel = rel;
-							w->tol = e->tolerance;
-							snprintf(w->cell, sizeof w->cell, "%s", name);
-						}
-					}
-					fprintf(stderr, "\n");
-					r.m.events = NULL;
-					e2e_run_free(&r);
-					ran++;
-				}
+	const unsigned nf = G_N_ELEMENTS(failovers), no = G_N_ELEMENTS(owners), nc = G_N_ELEMENTS(caches);
+	for (unsigned cell = 0; cell < G_N_ELEMENTS(nodes) * nf * no * nc; cell += CELL_STRIDE, ran++) {
+		/* cell = ((node x nf + failover) x no + owner) x nc + cache */
+		unsigned ic = cell % nc, io = cell / nc % no, iff = cell / (nc * no) % nf, in = cell / (nc * no * nf);
+		diverged += run_cell(cell, nodes[in], failovers[iff], owners[io], caches[ic], worst, by_failover[iff]);
+	}
 	fprintf(stderr, "  %u cells, %u figures beyond their bound; worst relative error per figure "
 			"(and its bound in that cell), mean error over the grid:\n", ran, diverged);
 	/* The closed forms are means over the phases and the flows: over the
-	 * grid the relative errors average out.  Bound on the mean error of a
-	 * figure over n cells: 3 sd / sqrt(n) (sd their spread) + 2% (what the
-	 * closed forms approximate: the survivors' detection times by their
-	 * mean, the exposure by a few install orders). */
+	 * grid, and over each strategy's cells, the relative errors average
+	 * out: |mean| <= 3 sd / sqrt(n) + 2% (acc_mean). */
 	for (int k = 0; k < EXP_N; k++) {
 		int f = expect_print_order[k];
 		const struct worst *w = &worst[f];
-		if (!w->n)
+		if (!w->all.n)
 			continue;
-		double mean = w->sum / w->n, sd = w->n > 1 ? sqrt(fmax(0, (w->sum_sq - w->n * mean * mean) / (w->n - 1))) : 0;
-		double bound = 3 * sd / sqrt(w->n) + 0.02;
-		fprintf(stderr, "    %-22s %+6.1f%% (bound %2.0f%%) at %s  mean %+.1f%% (bound %.1f%%), mean |error| %.1f%% over %u\n",
+		double bound, mean = acc_mean(&w->all, &bound);
+		fprintf(stderr, "    %-22s %+6.1f%% (bound %2.0f%%) at %s  mean %+.1f%% (bound %.1f%%), "
+				"mean |error| %.1f%% over %u\n",
 			expect_column[f], 100 * w->rel, 100 * w->tol, w->cell, 100 * mean, 100 * bound,
-			100 * w->sum_abs / w->n, w->n);
-		if (w->n >= 10)
+			100 * w->sum_abs / w->all.n, w->all.n);
+		if (w->all.n >= 10)
 			CU_ASSERT(fabs(mean) <= bound);
+	}
+	fprintf(stderr, "  mean error (bound) per failover:\n");
+	for (size_t iff = 0; iff < G_N_ELEMENTS(failovers); iff++) {
+		fprintf(stderr, "    %-11s", failovers[iff]);
+		for (int k = 0; k < EXP_N; k++) {
+			const struct acc *a = &by_failover[iff][expect_print_order[k]];
+			if (!a->n)
+				continue;
+			double bound, mean = acc_mean(a, &bound);
+			bool ok = a->n < 10 || fabs(mean) <= bound;
+			fprintf(stderr, " %s %+.1f%% (%.0f%%)%s", expect_column[expect_print_order[k]], 100 * mean,
+				100 * bound, ok ? "" : "!");
+			CU_ASSERT(ok);
+		}
+		fprintf(stderr, "\n");
 	}
 	CU_ASSERT(ran > 0);
 }
