@@ -4,7 +4,9 @@
 #  - a run directory (the scenario's [output] dir, with rep*/): loss rate over
 #    time with event markers (loss.*) and, with flows.csv, the outage CDF;
 #  - a sweep directory (with sweep.csv): per summary figure, the mean and 95%
-#    CI against the first swept key, one line per value of the second.
+#    CI against the first swept key, one line per value of the second, and
+#    the closed form's expectation (the expect_<figure> column, doc/model.md
+#    "Expectations") as a dashed line or a bar's tick where the figure has one.
 set -eu
 dir=${1:?usage: plot.sh RESULTS_DIR}
 here=$(dirname "$0")
@@ -57,8 +59,9 @@ if [ -f "$dir/sweep.csv" ]; then
 	dur=$(awk -F, 'NR > 1 && $2 ~ /^[0-9.]+(ns|us|ms|s)$/ { d = 1 } END { print d + 0 }' "$dir/sweep.csv")
 	[ "$cat" = 0 ] && [ "$dur" = 1 ] && xlab="$xlab (s)"
 	tmp=$(mktemp)
-	for fig in lost flows_broken loss_window_s broken_fraction; do
-		# blocks (gnuplot "index") per value of the second key: x, mean, ci
+	for fig in lost flows_broken loss_window_s broken_fraction window_blackhole_s broken_fraction_alive; do
+		# blocks (gnuplot "index") per value of the second key: x, mean, ci,
+		# expectation (NaN: none)
 		awk -F, -v fig="$fig" -v nk="$nkeys" '
 			NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 			{
@@ -66,6 +69,8 @@ if [ -f "$dir/sweep.csv" ]; then
 					t = $col["flows_total_mean"]; m = t > 0 ? $col["flows_broken_mean"] / t : 0
 					c = t > 0 ? $col["flows_broken_ci95"] / t : 0
 				} else { m = $col[fig "_mean"]; c = $col[fig "_ci95"] }
+				xc = "expect_" fig "_mean"
+				e = (xc in col) && $col[xc] != "" ? $col[xc] : "NaN"
 				s = nk > 1 ? $3 : "all"
 				if (!(s in seen)) { seen[s] = ++ns; order[ns] = s }
 				x = $2
@@ -73,7 +78,7 @@ if [ -f "$dir/sweep.csv" ]; then
 					u = x; sub(/^[0-9.]+/, "", u); v = substr(x, 1, length(x) - length(u))
 					x = v * (u == "ns" ? 1e-9 : u == "us" ? 1e-6 : u == "ms" ? 1e-3 : 1)
 				}
-				out[s] = out[s] x " " m " " c "\n"
+				out[s] = out[s] x " " m " " c " " e "\n"
 			}
 			END { for (i = 1; i <= ns; i++) printf "%s\n\n", out[order[i]] > "/dev/stdout"
 			      for (i = 1; i <= ns; i++) printf "%s ", order[i] > "/dev/stderr" }' \

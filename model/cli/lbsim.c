@@ -149,27 +149,45 @@ static void print_expectation(FILE *f, const struct scenario *sc)
 	struct expectation e;
 	expect_first_failure(sc, &e);
 	fprintf(f, "\n[expectation]  # closed forms (doc/model.md, \"Expectations\"); not part of the scenario\n");
-	fprintf(f, "owner_remap_fraction = %.4f  # flows whose owner changes on one removal, without the cache\n",
-		e.remap_fraction);
 	if (sc->profile == LB_PROFILE_IDEAL)
 		fprintf(f, "# router profile ideal: independent fixed delays, not a real router's control plane "
 			   "(profile = frr imitates FRR's work queues: doc/model.md)\n");
-	if (!e.has_failure) {
-		fprintf(f, "# no crash in the scenario: no loss window to expect\n");
+	if (!e.has_failure || sc->nodes < 2) {
+		fprintf(f, "# %s: no loss window to expect\n",
+			e.has_failure ? "one node, no survivor" : "no crash in the scenario");
 		return;
 	}
-	fprintf(f, "t_fail_s = %.6f  # the first crash\nflows_at_fail = %.0f\nrate_pps = %.0f\n"
+	const struct expect_remap *r = &e.remap;
+	fprintf(f, "t_fail_s = %.6f  # the first crash (node %d); %.3f s of it measured\n"
+		   "flows_at_fail = %.0f\nrate_pps = %.0f  # R\n"
 		   "path_update_s = %.6f  # update received -> forwarding\n"
 		   "path_session_down_s = %.6f  # hold expiry / BFD down -> forwarding\n"
-		   "node_advertise_s = %.6f  # agent decision -> update sent\n",
-		(double)e.t_fail_ns / 1e9, e.flows_at_fail, e.rate_pps, e.path_update_s, e.path_session_down_s,
-		e.node_advertise_s);
-	for (int i = 0; i < EXP_N; i++) {
+		   "node_advertise_s = %.6f  # agent decision -> update sent\n"
+		   "owner_share = %.4f  # a: the dead node's flows (owner selection)\n"
+		   "owner_moves = %.4f  # q: P(a surviving owner changes), no cache\n"
+		   "owner_remap_fraction = %.4f  # a + (1-a) q: flows whose owner changes, no cache\n"
+		   "ecmp_share = %.4f  # e: the dead node's share of the router's ECMP\n"
+		   "ecmp_stay = %.4f  # a survivor's flow keeps its receiver when the route goes\n",
+		(double)e.t_fail_ns / 1e9, e.failed_node, e.run_after_fail_s, e.flows_at_fail, e.rate_pps,
+		e.path_update_s, e.path_session_down_s, e.node_advertise_s, r->owner_share, r->owner_moves,
+		e.remap_fraction, r->ecmp_share, r->ecmp_stay);
+	if (r->exposure > 0)
+		fprintf(f, "exposure = %.4f  # a survivor's flow meets a receiver without its cache entry\n",
+			r->exposure);
+	if (e.p_second_window > 0)
+		fprintf(f, "p_second_window = %.4f  # a premature restore (W < the dead route's remaining hold)\n",
+			e.p_second_window);
+	fprintf(f, "# each figure: the mean over the random timer phases, +- what one run may differ by "
+		   "(at least 25%%; 3 sd of one run: its timer phases, which flows the dead node receives or owns, "
+		   "the count)\n");
+	for (int k = 0; k < EXP_N; k++) {
+		enum expect_figure i = expect_print_order[k];
 		const struct expect_fig *x = &e.fig[i];
 		if (isnan(x->value))
 			continue;
-		fprintf(f, "%s = %.6g%s%s  # +-%.0f%%: %s\n", expect_column[i], x->value,
-			expect_is_time(i) ? " s after t_fail" : "", "", x->tolerance * 100, x->formula);
+		fprintf(f, "%s = %.6g%s  # +-%.0f%% [%s]: %s%s\n", expect_column[i], x->value,
+			expect_is_time(i) ? " s after t_fail" : "", x->tolerance * 100, x->why_tolerance, x->formula,
+			x->formula_more);
 	}
 }
 
@@ -212,18 +230,19 @@ static void print_summary(const struct scenario *sc, const struct sim_metrics *m
 	       s->wall_s);
 	struct expectation x;
 	expect_first_failure(sc, &x);
-	if (!x.has_failure)
+	if (!x.has_failure || sc->nodes < 2)
 		return;
-	printf("  %-22s %12s %12s\n", "measured vs expected", "measured", "expected");
-	for (int i = 0; i < EXP_N; i++) {
+	printf("  %-22s %12s %12s %7s\n", "measured vs expected", "measured", "expected", "bound");
+	for (int k = 0; k < EXP_N; k++) {
+		enum expect_figure i = expect_print_order[k];
 		const struct expect_fig *f = &x.fig[i];
 		double got = expect_measured(i, m, s);
-		if (isnan(f->value) && isnan(got))
+		if (isnan(f->value))
 			continue;
 		bool ok = expect_agrees(f, got);
-		printf("  %-22s %12.6g %12.6g%s%s%s\n", expect_column[i], got, f->value,
-		       expect_is_time(i) ? " s after t_fail" : "", ok ? "" : "   DIVERGES > tolerance: ",
-		       ok ? "" : f->reason);
+		printf("  %-22s %12.6g %12.6g %6.0f%%%s%s%s\n", expect_column[i], got, f->value, f->tolerance * 100,
+		       expect_is_time(i) ? "  (s after t_fail)" : "", ok ? "" : "  DIVERGES: ",
+		       ok ? "" : expect_reason(i, f, got));
 	}
 }
 

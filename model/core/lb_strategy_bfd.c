@@ -10,9 +10,15 @@
  * that packet's detection time (so a steady session costs one timer per
  * detection time, not one per packet).
  *
- * Closed form: the last packet before the crash left on average half an
- * interval before it; the session goes down multiplier x interval after
- * that packet, then the router's session-down path to the FIB. */
+ * Closed form: the node's last packet before the crash left U x interval
+ * before it (U uniform in [0, 1), mean 1/2) and reached the router an
+ * uplink transit later; the session goes down multiplier x interval after
+ * its arrival (the router's detection, t_detect when it comes before the
+ * survivors'), then the router's session-down path to the FIB and a data
+ * packet's uplink transit to the dead node:
+ *   window = multiplier x interval - U x interval + uplink
+ *            + path(session down -> FIB) + uplink,
+ * or the dead node's hold expiry when that comes first. */
 #include "lbcore/lb_router.h"
 #include "lbcore/lb_strategy.h"
 
@@ -84,9 +90,17 @@ static void node_timer(struct lb_node *n, unsigned index, uint64_t now)
 
 static void expect(const struct lb_expect_in *in, struct lb_expect_window *out)
 {
-	out->window_s = in->session_multiplier * in->session_interval - in->session_interval / 2 +
-			in->path_session_down;
-	out->formula = "bfd_multiplier x bfd_interval - bfd_interval/2 + path(session down -> FIB)";
+	double detect = in->session_multiplier * in->session_interval + in->uplink_ctl;
+	*out = (struct lb_expect_window){
+		.formula = "bfd_multiplier x bfd_interval - bfd_interval/2 + uplink + path(session down -> FIB)"
+			   " + uplink",
+		.law = {.base_s = detect + in->path_session_down + in->uplink_data, .span_s = in->session_interval},
+		.hold_bounded = true,
+		.after = LB_EXPECT_ALL_SURVIVORS,
+		.router_detects = true,
+		.router_detect = {.base_s = detect, .span_s = in->session_interval},
+	};
+	out->window_s = out->law.base_s - in->session_interval / 2;
 }
 
 const struct lb_strategy lb_strategy_bfd = {

@@ -69,6 +69,17 @@ static double s_of(uint64_t ns)
 	return (double)ns / 1e9;
 }
 
+/* One hop of `bytes` on a link of rate_bps and delay_ns: serialisation +
+ * propagation, seconds (the shim's point-to-point links, doc/shim.md). */
+static double hop_s(uint32_t bytes, uint64_t rate_bps, uint64_t delay_ns)
+{
+	return (double)bytes * 8.0 / (double)rate_bps + s_of(delay_ns);
+}
+
+/* A control message on the wire (advertisement, heartbeat, BFD): the
+ * simulator's MSG_WIRE_LEN (model/sim/wire.h). */
+#define CONTROL_WIRE_BYTES 64
+
 struct lb_expect_in scenario_expect_in(const struct scenario *sc)
 {
 	struct lb_router_params rp = scenario_router_params(sc, 0);
@@ -78,11 +89,17 @@ struct lb_expect_in scenario_expect_in(const struct scenario *sc)
 		.alone_reduces = sc->isolation_check == LB_ISOLATION_UPLINK,
 		.hold_time = s_of(sc->hold_time_ns),
 		.refresh_interval = s_of(sc->refresh_interval_ns),
+		.restore_wait = s_of(sc->restore_wait_ns),
 		.session_interval = s_of(sc->bfd_interval_ns),
 		.session_multiplier = sc->bfd_multiplier,
 		.heartbeat_interval = s_of(sc->heartbeat_interval_ns),
 		.heartbeat_misses = sc->heartbeat_misses,
 		.uplink_delay = s_of(sc->uplink_delay_ns),
+		.uplink_ctl = hop_s(CONTROL_WIRE_BYTES, sc->uplink_rate_bps, sc->uplink_delay_ns),
+		.uplink_data = hop_s(sc->packet_size, sc->uplink_rate_bps, sc->uplink_delay_ns),
+		/* node -> backplane switch -> node: two hops, store and forward */
+		.heartbeat_transit = 2 * hop_s(CONTROL_WIRE_BYTES, sc->backplane_rate_bps, sc->backplane_delay_ns),
+		.hold_restart = sc->profile == LB_PROFILE_IDEAL ? s_of(sc->processing_delay_ns) : 0,
 		.path_update = s_of(lb_router_path_delay_ns(&rp, LB_TRIGGER_UPDATE)),
 		.path_session_down = s_of(lb_router_path_delay_ns(&rp, LB_TRIGGER_EXPIRY)),
 		.node_advertise = s_of(lb_node_advertise_delay_ns(&np)),

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "expect_model.h"
 #include "scenario.h"
 
 /* X(enum, summary.csv column it predicts, unit) */
@@ -20,30 +21,39 @@
 	X(EXP_LOST, "lost", "packets")                                \
 	X(EXP_T_DETECT, "t_detect_s", "s")                            \
 	X(EXP_T_INSTALL, "t_install_s", "s")                          \
-	X(EXP_BROKEN_FRACTION_ALIVE, "broken_fraction_alive", "")
+	X(EXP_BROKEN_FRACTION_ALIVE, "broken_fraction_alive", "")    \
+	X(EXP_WINDOW_BLACKHOLE2, "window_blackhole2_s", "s")          \
+	X(EXP_DROP_NO_STATE, "drop_no_state", "packets")
 #define EXPECT_ENUM(e, column, unit) e,
 enum expect_figure { EXPECT_FIGURES(EXPECT_ENUM) EXP_N };
 
 struct expect_fig {
 	double value;      /* NAN: no closed form for this scenario; times are seconds after t_fail */
-	double tolerance;  /* relative: a run within value x (1 +- tolerance) agrees */
+	double tolerance;  /* relative: a run within value x (1 +- tolerance) + slack agrees */
+	double slack;      /* absolute, in the figure's unit: for values near 0 (a few packets, 1 ms) */
 	const char *formula;
-	const char *reason; /* the likely reason when a run diverges */
+	const char *formula_more;  /* "" or what follows formula */
+	const char *why_tolerance; /* what the tolerance covers: "3 sd over the phases", ... */
 };
 
 struct expectation {
 	bool has_failure;     /* the scenario has a node crash to reason about */
 	uint64_t t_fail_ns;
+	int failed_node;
+	double run_after_fail_s; /* simulated time from the crash to the run's end (or the next failure) */
 	double flows_at_fail; /* expected concurrent flows at t_fail */
 	double rate_pps;      /* R: total VIP packet rate at t_fail */
 	double path_update_s, path_session_down_s; /* the router's trigger -> FIB delays */
 	double node_advertise_s;                   /* a node's decision -> update sent */
 	double remap_fraction; /* fraction of flows whose owner changes on one removal, no cache */
+	struct expect_remap remap; /* owner and ECMP shares and moves (expect_model.h) */
+	double p_second_window;   /* probability of a premature-restore second window */
 	struct expect_fig fig[EXP_N];
 };
-
 extern const char *const expect_column[EXP_N]; /* "window_blackhole_s", ... */
 extern const char *const expect_unit[EXP_N];
+/* The order to print them in: times, windows, drops by cause, lost, flows. */
+extern const enum expect_figure expect_print_order[EXP_N];
 /* Whether a figure is a time (its value is seconds after t_fail). */
 bool expect_is_time(enum expect_figure f);
 
@@ -52,10 +62,16 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e);
 struct sim_metrics;
 struct sim_summary;
 /* What a run measured for figure f, in the figure's units (times: seconds
- * after the first failure); NAN when the run has no such figure. */
+ * after the first failure); NAN when the run has no such figure.  The drop
+ * counts are the first crash's (m->failures, until the next failure) when
+ * m holds them, else the run's totals; window_blackhole2_s reads the
+ * router's installs from m->events (NAN when m holds no events). */
 double expect_measured(enum expect_figure f, const struct sim_metrics *m, const struct sim_summary *s);
-/* Whether measured agrees with the expectation within its tolerance (true
- * when either is NAN: nothing to compare). */
+/* Whether measured agrees with the expectation: |measured - value| <=
+ * tolerance x |value| + slack (true when either is NAN: nothing to
+ * compare). */
 bool expect_agrees(const struct expect_fig *x, double measured);
+/* The likely reason of a divergence of figure f (above or below). */
+const char *expect_reason(enum expect_figure f, const struct expect_fig *x, double measured);
 
 #endif

@@ -24,7 +24,8 @@ const char sim_summary_header[] =
 	"peak_node_share,window_blackhole_s,window_steer_dead_s,window_no_state_s,window_queue_s,"
 	"window_no_route_s,window_link_s,flows_alive_at_fail,flows_broken_alive,broken_fraction_alive,"
 	"expect_window_blackhole_s,expect_drop_blackhole,expect_drop_steer_dead,expect_lost,expect_t_detect_s,"
-	"expect_t_install_s,expect_broken_fraction_alive,drop_router_down,window_router_down_s,local_fraction,sweep";
+	"expect_t_install_s,expect_broken_fraction_alive,drop_router_down,window_router_down_s,local_fraction,"
+	"expect_window_blackhole2_s,expect_drop_no_state,window_blackhole2_s,sweep";
 
 const char *output_seconds(char *buf, uint64_t t_ns)
 {
@@ -48,6 +49,24 @@ static gchar *sweep_field(const struct scenario *sc);
 static uint64_t cause_window(const struct sim_metrics *m, int c)
 {
 	return m->last_drop_cause_ns[c] == LB_TIME_NEVER ? LB_TIME_NEVER : m->last_drop_cause_ns[c] - m->t_fail_ns;
+}
+
+/* The expectations in summary.csv's order: the first EXP_FIRST_LATER
+ * figures where the expect_* columns began, the others after the columns
+ * that came between (the header only ever grows at its end). */
+#define EXP_FIRST_LATER EXP_WINDOW_BLACKHOLE2
+
+/* ",value" of expectation f (empty: none for this scenario); times
+ * absolute, as the t_* columns. */
+static void append_expectation(GString *out, const struct expectation *e, enum expect_figure f)
+{
+	double v = e->fig[f].value;
+	if (f == EXP_T_DETECT || f == EXP_T_INSTALL)
+		v += (double)e->t_fail_ns / 1e9;
+	if (isnan(v))
+		g_string_append_c(out, ',');
+	else
+		g_string_append_printf(out, ",%.6f", v);
 }
 
 void output_summary_row(GString *out, const struct scenario *sc, const struct sim_metrics *m,
@@ -79,15 +98,8 @@ void output_summary_row(GString *out, const struct scenario *sc, const struct si
 	 * times absolute, as the t_* columns */
 	struct expectation e;
 	expect_first_failure(sc, &e);
-	for (int f = 0; f < EXP_N; f++) {
-		double v = e.fig[f].value;
-		if (f == EXP_T_DETECT || f == EXP_T_INSTALL)
-			v += (double)e.t_fail_ns / 1e9;
-		if (isnan(v))
-			g_string_append_c(out, ',');
-		else
-			g_string_append_printf(out, ",%.6f", v);
-	}
+	for (int f = 0; f < EXP_FIRST_LATER; f++)
+		append_expectation(out, &e, (enum expect_figure)f);
 	/* causes newer than DESIGN's six: count and window */
 	append_drops(out, &m->total, SIM_DROP_DESIGN, SIM_DROP_N);
 	for (int c = SIM_DROP_DESIGN; c < SIM_DROP_N; c++)
@@ -95,6 +107,14 @@ void output_summary_row(GString *out, const struct scenario *sc, const struct si
 	g_string_append_c(out, ',');
 	if (!isnan(s->local_fraction))
 		g_string_append_printf(out, "%.6f", s->local_fraction);
+	/* expectations and a measured figure whose columns came later */
+	for (int f = EXP_FIRST_LATER; f < EXP_N; f++)
+		append_expectation(out, &e, (enum expect_figure)f);
+	double w2 = expect_measured(EXP_WINDOW_BLACKHOLE2, m, s);
+	if (isnan(w2))
+		g_string_append_c(out, ',');
+	else
+		g_string_append_printf(out, ",%.9f", w2);
 	g_autofree gchar *sweep = sweep_field(sc);
 	g_string_append_printf(out, ",%s\n", sweep);
 }

@@ -25,30 +25,65 @@ static void test_registry(void)
 }
 
 /* The closed forms, with the numbers of scenarios/validation.ini under the
- * ideal profile (processing 1 ms, FIB 50 ms). */
+ * ideal profile (processing 1 ms, FIB 50 ms), and their laws: the mean of
+ * base + span (X - U) is the window (lb_strategy.h). */
+static double law_mean(const struct lb_expect_law *l)
+{
+	double k = l->draws, ex = l->draws ? (l->max ? k / (k + 1) : 1 / (k + 1)) : 0;
+	return l->base_s + l->span_s * (ex - 0.5);
+}
+
 static void test_expect(void)
 {
 	struct lb_expect_in in = {
 		.nodes = 4,
+		.alone_reduces = false,
 		.hold_time = 3,
 		.refresh_interval = 1,
+		.restore_wait = 40,
 		.session_interval = 0.1,
 		.session_multiplier = 3,
 		.heartbeat_interval = 0.1,
 		.heartbeat_misses = 3,
 		.uplink_delay = 5e-6,
+		.uplink_ctl = 6e-6,
+		.uplink_data = 7e-6,
+		.heartbeat_transit = 4e-6,
+		.hold_restart = 0.001,
 		.path_update = 0.051,
 		.path_session_down = 0.05,
 		.node_advertise = 0.02,
 	};
 	struct lb_expect_window w;
 	lb_strategy_hold.expect(&in, &w);
-	CU_ASSERT_DOUBLE_EQUAL(w.window_s, 3 - 0.5 + 0.05, 1e-12); /* hold - refresh/2 + path */
+	/* hold - refresh/2 + uplink + restart + path + uplink */
+	CU_ASSERT_DOUBLE_EQUAL(w.window_s, 3 - 0.5 + 6e-6 + 0.001 + 0.05 + 7e-6, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(law_mean(&w.law), w.window_s, 1e-12);
+	CU_ASSERT(!w.hold_bounded && w.after == LB_EXPECT_ALL_SURVIVORS && !w.router_detects && !w.restores);
 	lb_strategy_bfd.expect(&in, &w);
-	CU_ASSERT_DOUBLE_EQUAL(w.window_s, 0.3 - 0.05 + 0.05, 1e-12); /* mult x iv - iv/2 + path */
+	/* mult x iv - iv/2 + uplink + path + uplink; the router detects at mult x iv - iv/2 + uplink */
+	CU_ASSERT_DOUBLE_EQUAL(w.window_s, 0.3 - 0.05 + 6e-6 + 0.05 + 7e-6, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(law_mean(&w.law), w.window_s, 1e-12);
+	CU_ASSERT(w.router_detects && w.hold_bounded);
+	CU_ASSERT_DOUBLE_EQUAL(law_mean(&w.router_detect), 0.3 - 0.05 + 6e-6, 1e-12);
 	lb_strategy_readvertise.expect(&in, &w);
-	CU_ASSERT_DOUBLE_EQUAL(w.window_s, 0.3 + 0.02 + 5e-6 + 0.051, 1e-12); /* misses x iv + adv + uplink + path */
+	/* misses x iv - iv/2 + iv/N + transit + adv + uplink + path + uplink: the first of N-1 survivors */
+	CU_ASSERT_DOUBLE_EQUAL(w.window_s, 0.3 - 0.05 + 0.025 + 4e-6 + 0.02 + 6e-6 + 0.051 + 7e-6, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(law_mean(&w.law), w.window_s, 1e-12);
+	CU_ASSERT_EQUAL(w.law.draws, 3);
+	CU_ASSERT(w.after == LB_EXPECT_REDUCERS && w.restores);
+	CU_ASSERT_DOUBLE_EQUAL(w.reduce_path_s, 0.02 + 6e-6 + 0.051 + 7e-6, 1e-12);
+	/* the last survivor's restore: misses x iv - iv/2 + 3/4 iv + transit + W + path */
+	CU_ASSERT_DOUBLE_EQUAL(law_mean(&w.restore), 0.3 - 0.05 + 0.075 + 4e-6 + 40 + w.reduce_path_s, 1e-9);
 	CU_ASSERT_PTR_NOT_NULL(strstr(w.formula, "heartbeat_misses"));
+	/* two nodes, peers-only: the survivor never reduces, the hold timer ends the window */
+	in.nodes = 2;
+	lb_strategy_readvertise.expect(&in, &w);
+	CU_ASSERT_DOUBLE_EQUAL(w.window_s, 3 - 0.5 + 6e-6 + 0.001 + 0.05 + 7e-6, 1e-12);
+	CU_ASSERT(!w.restores && w.after == LB_EXPECT_ALL_SURVIVORS);
+	in.alone_reduces = true;
+	lb_strategy_readvertise.expect(&in, &w);
+	CU_ASSERT_DOUBLE_EQUAL(w.window_s, 0.3 - 0.05 + 0.05 + 4e-6 + 0.02 + 6e-6 + 0.051 + 7e-6, 1e-12);
 }
 
 /* A strategy of the test's own: counts its hooks. */
@@ -111,8 +146,8 @@ static void probe_view(struct lb_node *n, lb_nodeset active, uint64_t now)
 
 static void probe_expect(const struct lb_expect_in *in, struct lb_expect_window *out)
 {
-	out->window_s = in->hold_time;
-	out->formula = "hold_time";
+	*out = (struct lb_expect_window){.window_s = in->hold_time, .formula = "hold_time",
+					 .law = {.base_s = in->hold_time}};
 }
 
 static const struct lb_strategy probe = {

@@ -49,27 +49,75 @@ struct lb_node;
 /* What the closed forms need (seconds).  path_* are the delays from a
  * trigger to the router forwarding by the new next-hop set
  * (lb_router_path_delay_ns) and from an agent's decision to the update
- * leaving the node (lb_node_advertise_delay_ns). */
+ * leaving the node (lb_node_advertise_delay_ns); *_transit are one
+ * packet's time on the wire (serialisation + propagation, per hop). */
 struct lb_expect_in {
 	unsigned nodes;
 	bool alone_reduces; /* a survivor left alone re-advertises (isolation rule uplink) */
 	double hold_time, refresh_interval;
+	double restore_wait; /* W: the survivors restore n this long after reducing */
 	double session_interval; /* BFD */
 	unsigned session_multiplier;
 	double heartbeat_interval;
 	unsigned heartbeat_misses;
 	double uplink_delay;
+	double uplink_ctl;        /* a control message, node -> router */
+	double uplink_data;       /* a data packet, router -> node */
+	double heartbeat_transit; /* a heartbeat, node -> backplane switch -> node */
+	double hold_restart;      /* a refresh's arrival -> its hold timer restarts (ideal: processing_delay) */
 	double path_update;       /* an update (advertisement) received -> forwarding */
 	double path_session_down; /* hold expiry, BFD down or carrier loss -> forwarding */
 	double node_advertise;    /* agent decision -> update leaves the node */
 };
 
+/* A time after the crash as a function of the random timer phases:
+ *
+ *     value = base_s + span_s x (X - U)
+ *
+ * U uniform in [0, 1): the dead node's phase (its last refresh, BFD packet
+ * or heartbeat before the crash lies U x span_s before it); X the phase of
+ * the survivors' next tick: X = 0 when draws = 0, else the minimum (max:
+ * the maximum) of `draws` independent uniforms in [0, 1) (each survivor's
+ * heartbeat tick).  Mean base + span (E[X] - 1/2), E[X] = 1/(k+1) for the
+ * minimum of k, k/(k+1) for the maximum. */
+struct lb_expect_law {
+	double base_s, span_s;
+	unsigned draws;
+	bool max;
+};
+
+/* Who receives the dead node's share of the traffic once the window ends. */
+enum lb_expect_after {
+	LB_EXPECT_ALL_SURVIVORS, /* the router dropped the route: every survivor, 1/(N-1) each */
+	LB_EXPECT_REDUCERS,      /* only survivors that re-advertised, each after its own detection */
+};
+
 /* The router's blackhole window after a crash at a uniform random phase of
- * every timer: mean seconds from the crash to the router forwarding without
- * the dead node, and the formula as text. */
+ * every timer: seconds from the crash until the last packet the router
+ * forwards to the dead node reaches it (the router switching to a set
+ * without it, plus a data packet's uplink transit), as a law of the
+ * phases, its mean and the formula as text. */
 struct lb_expect_window {
-	double window_s;
+	double window_s; /* the mean of law */
 	const char *formula;
+	struct lb_expect_law law;
+	/* the dead node's hold timer may end the window first (the measured
+	 * window is then min(law, the hold strategy's law)); false for the
+	 * hold strategy itself, whose law is that timer */
+	bool hold_bounded;
+	enum lb_expect_after after;
+	/* LB_EXPECT_REDUCERS: from a survivor's detection to the first packet
+	 * the router sends it by its reduced route (law = the first detection
+	 * + this) */
+	double reduce_path_s;
+	/* the router detects the failure itself (BFD session down): when */
+	bool router_detects;
+	struct lb_expect_law router_detect;
+	/* the survivors restore n (after W): when the last restore reaches the
+	 * data plane; a second blackhole window follows when the dead node's
+	 * stale route is still held then (premature restore) */
+	bool restores;
+	struct lb_expect_law restore;
 };
 
 struct lb_strategy {
@@ -91,7 +139,8 @@ struct lb_strategy {
 	/* the node's membership view changed (after its owner table follows it) */
 	void (*node_view_changed)(struct lb_node *n, lb_nodeset active, uint64_t now);
 
-	/* the closed form of the blackhole window (required) */
+	/* the closed form of the blackhole window (required; fills every
+	 * field of out) */
 	void (*expect)(const struct lb_expect_in *in, struct lb_expect_window *out);
 };
 
