@@ -144,6 +144,22 @@ static struct scenario *load(const struct cli *c)
 /* describe: the closed forms, as comments and keys that do not load (the
  * [expectation] group is not part of the scenario format: describe's text
  * stops being a scenario there). */
+/* The expectations' figures (router_only: only the router crash's). */
+static void print_figures(FILE *f, const struct expectation *e, bool router_only)
+{
+	for (int k = 0; k < EXP_N; k++) {
+		enum expect_figure i = expect_print_order[k];
+		const struct expect_fig *x = &e->fig[i];
+		if (isnan(x->value) || (router_only && !expect_is_router(i)))
+			continue;
+		fprintf(f, "%s = %.6g%s  # +-%.0f%% [%s]: %s%s\n", expect_column[i], x->value,
+			!expect_is_time(i)     ? ""
+			: expect_is_router(i) ? " s after the router crash"
+					      : " s after t_fail",
+			x->tolerance * 100, x->why_tolerance, x->formula, x->formula_more);
+	}
+}
+
 static void print_expectation(FILE *f, const struct scenario *sc)
 {
 	struct expectation e;
@@ -152,9 +168,15 @@ static void print_expectation(FILE *f, const struct scenario *sc)
 	if (sc->profile == LB_PROFILE_IDEAL)
 		fprintf(f, "# router profile ideal: independent fixed delays, not a real router's control plane "
 			   "(profile = frr imitates FRR's work queues: doc/model.md)\n");
+	if (e.has_router_failure)
+		fprintf(f, "t_router_fail_s = %.6f  # the first router crash (router %d)\n"
+			   "router_share = %.4f  # s: its share of the flows (the upstream stage's ECMP)\n"
+			   "router_rate_pps = %.0f  # R_tot at its crash\n",
+			(double)e.t_router_fail_ns / 1e9, e.failed_router, e.router_share, e.router_rate_pps);
 	if (!e.has_failure || sc->nodes < 2) {
-		fprintf(f, "# %s: no loss window to expect\n",
-			e.has_failure ? "one node, no survivor" : "no crash in the scenario");
+		fprintf(f, "# %s: no node loss window to expect\n",
+			e.has_failure ? "one node, no survivor" : "no node crash in the scenario");
+		print_figures(f, &e, true);
 		return;
 	}
 	const struct expect_remap *r = &e.remap;
@@ -177,18 +199,15 @@ static void print_expectation(FILE *f, const struct scenario *sc)
 	if (e.p_second_window > 0)
 		fprintf(f, "p_second_window = %.4f  # a premature restore (W < the dead route's remaining hold)\n",
 			e.p_second_window);
+	if (sc->router_count > 1)
+		fprintf(f, "# seen by %u routers: every node refreshes and advertises to all at once and each "
+			   "router's timers follow the same law, so each router's window is the one below and the "
+			   "loss is summed over them (each carries 1/%u of the flows)\n",
+			sc->router_count, sc->router_count);
 	fprintf(f, "# each figure: the mean over the random timer phases, +- what one run may differ by "
 		   "(at least 25%%; 3 sd of one run: its timer phases, which flows the dead node receives or owns, "
 		   "the count)\n");
-	for (int k = 0; k < EXP_N; k++) {
-		enum expect_figure i = expect_print_order[k];
-		const struct expect_fig *x = &e.fig[i];
-		if (isnan(x->value))
-			continue;
-		fprintf(f, "%s = %.6g%s  # +-%.0f%% [%s]: %s%s\n", expect_column[i], x->value,
-			expect_is_time(i) ? " s after t_fail" : "", x->tolerance * 100, x->why_tolerance, x->formula,
-			x->formula_more);
-	}
+	print_figures(f, &e, false);
 }
 
 static void progress(void *user, uint64_t now_ns, uint64_t duration_ns, uint64_t events)
@@ -230,7 +249,7 @@ static void print_summary(const struct scenario *sc, const struct sim_metrics *m
 	       s->wall_s);
 	struct expectation x;
 	expect_first_failure(sc, &x);
-	if (!x.has_failure || sc->nodes < 2)
+	if ((!x.has_failure || sc->nodes < 2) && !x.has_router_failure)
 		return;
 	printf("  %-22s %12s %12s %7s\n", "measured vs expected", "measured", "expected", "bound");
 	for (int k = 0; k < EXP_N; k++) {
@@ -241,7 +260,10 @@ static void print_summary(const struct scenario *sc, const struct sim_metrics *m
 			continue;
 		bool ok = expect_agrees(f, got);
 		printf("  %-22s %12.6g %12.6g %6.0f%%%s%s%s\n", expect_column[i], got, f->value, f->tolerance * 100,
-		       expect_is_time(i) ? "  (s after t_fail)" : "", ok ? "" : "  DIVERGES: ",
+		       !expect_is_time(i)     ? ""
+		       : expect_is_router(i) ? "  (s after the router crash)"
+					     : "  (s after t_fail)",
+		       ok ? "" : "  DIVERGES: ",
 		       ok ? "" : expect_reason(i, f, got));
 	}
 }

@@ -116,13 +116,24 @@ static double alive_at(const struct scenario *sc, double t0, double tau, double 
 const char *const expect_column[EXP_N] = {EXPECT_FIGURES(EXPECT_COLUMN)};
 const char *const expect_unit[EXP_N] = {EXPECT_FIGURES(EXPECT_UNIT)};
 const enum expect_figure expect_print_order[EXP_N] = {
-	EXP_T_DETECT,       EXP_T_INSTALL,     EXP_WINDOW_BLACKHOLE, EXP_WINDOW_BLACKHOLE2,     EXP_DROP_BLACKHOLE,
-	EXP_DROP_STEER_DEAD, EXP_DROP_NO_STATE, EXP_LOST,             EXP_BROKEN_FRACTION_ALIVE,
+	EXP_T_DETECT,        EXP_T_INSTALL,     EXP_WINDOW_BLACKHOLE, EXP_WINDOW_BLACKHOLE2,     EXP_DROP_BLACKHOLE,
+	EXP_DROP_STEER_DEAD, EXP_DROP_NO_STATE, EXP_LOST,             EXP_BROKEN_FRACTION_ALIVE, EXP_WINDOW_ROUTER_DOWN,
+	EXP_DROP_ROUTER_DOWN,
 };
 
 bool expect_is_time(enum expect_figure f)
 {
-	return f == EXP_WINDOW_BLACKHOLE || f == EXP_T_DETECT || f == EXP_T_INSTALL;
+	return f == EXP_WINDOW_BLACKHOLE || f == EXP_T_DETECT || f == EXP_T_INSTALL || f == EXP_WINDOW_ROUTER_DOWN;
+}
+
+bool expect_is_router(enum expect_figure f)
+{
+	return f == EXP_DROP_ROUTER_DOWN || f == EXP_WINDOW_ROUTER_DOWN;
+}
+
+double expect_flows_at(const struct scenario *sc, double t)
+{
+	return flows_at(sc, t);
 }
 
 /* rel: one run's relative standard deviation around value */
@@ -131,6 +142,12 @@ static void fig(struct expectation *e, enum expect_figure f, double value, doubl
 {
 	double tol = fmax(TOL_FLOOR, TOL_Z * (isfinite(rel) ? rel : 0));
 	e->fig[f] = (struct expect_fig){value, tol, slack, formula, "", why};
+}
+
+void expect_fig_set(struct expectation *e, enum expect_figure f, double value, double rel, double slack,
+		    const char *formula, const char *why)
+{
+	fig(e, f, value, rel, slack, formula, why);
 }
 
 static double rel_sd(double var, double mean)
@@ -176,6 +193,7 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 	e->failed_node = -1;
 	for (int f = 0; f < EXP_N; f++)
 		e->fig[f] = (struct expect_fig){.value = NAN, .formula = "", .formula_more = "", .why_tolerance = ""};
+	expect_router_crash(sc, e);
 	double t_next;
 	first_crash(sc, e, &t_next);
 	unsigned N = sc->nodes;
@@ -399,6 +417,10 @@ static const char *const reasons[EXP_N][2] = {
 				   "came earlier", "the stale route expired earlier, or the restores came later"},
 	[EXP_DROP_NO_STATE] = {"as broken_fraction_alive; UDP flows go on losing packets after their break",
 			       "as broken_fraction_alive"},
+	[EXP_WINDOW_ROUTER_DOWN] = {"the router's last refresh came early in its interval (the stage held its route "
+				    "longer)", "the router's last refresh came late in its interval"},
+	[EXP_DROP_ROUTER_DOWN] = {"as window_router_down_s, or the stage hashed more flows to the dead router",
+				  "as window_router_down_s, or fewer flows went through the dead router"},
 };
 
 const char *expect_reason(enum expect_figure f, const struct expect_fig *x, double measured)
@@ -461,9 +483,20 @@ static double second_window_measured(const struct sim_metrics *m)
 	return back == LB_TIME_NEVER ? 0 : (double)(m->n_bins * m->bin_ns - back) / 1e9;
 }
 
+/* The first router crash's own counters, or NULL. */
+static const struct sim_failure_stats *router_crash_stats(const struct sim_metrics *m)
+{
+	for (guint i = 0; m->failures && i < m->failures->len; i++) {
+		const struct sim_failure_stats *f = &g_array_index(m->failures, struct sim_failure_stats, i);
+		if (f->kind == LB_FAIL_ROUTER_CRASH)
+			return f;
+	}
+	return NULL;
+}
+
 double expect_measured(enum expect_figure f, const struct sim_metrics *m, const struct sim_summary *s)
 {
-	const struct sim_failure_stats *c = crash_stats(m);
+	const struct sim_failure_stats *c = crash_stats(m), *rc = router_crash_stats(m);
 	const uint64_t *drop = c ? c->drop : m->total.drop;
 	switch (f) {
 	case EXP_WINDOW_BLACKHOLE:
@@ -489,6 +522,14 @@ double expect_measured(enum expect_figure f, const struct sim_metrics *m, const 
 		return s->flows_alive_at_fail ? (double)s->broken_alive_at_fail / (double)s->flows_alive_at_fail : NAN;
 	case EXP_WINDOW_BLACKHOLE2:
 		return second_window_measured(m);
+	case EXP_DROP_ROUTER_DOWN:
+		return rc ? (double)rc->drop[SIM_DROP_ROUTER_DOWN] : NAN;
+	case EXP_WINDOW_ROUTER_DOWN:
+		if (!rc)
+			return NAN;
+		return rc->last_drop_ns[SIM_DROP_ROUTER_DOWN] == LB_TIME_NEVER
+			       ? 0
+			       : (double)(rc->last_drop_ns[SIM_DROP_ROUTER_DOWN] - rc->at_ns) / 1e9;
 	case EXP_N:
 		break;
 	}

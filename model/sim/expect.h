@@ -23,7 +23,9 @@
 	X(EXP_T_INSTALL, "t_install_s", "s")                          \
 	X(EXP_BROKEN_FRACTION_ALIVE, "broken_fraction_alive", "")    \
 	X(EXP_WINDOW_BLACKHOLE2, "window_blackhole2_s", "s")          \
-	X(EXP_DROP_NO_STATE, "drop_no_state", "packets")
+	X(EXP_DROP_NO_STATE, "drop_no_state", "packets")             \
+	X(EXP_DROP_ROUTER_DOWN, "drop_router_down", "packets")        \
+	X(EXP_WINDOW_ROUTER_DOWN, "window_router_down_s", "s")
 #define EXPECT_ENUM(e, column, unit) e,
 enum expect_figure { EXPECT_FIGURES(EXPECT_ENUM) EXP_N };
 
@@ -48,15 +50,26 @@ struct expectation {
 	double remap_fraction; /* fraction of flows whose owner changes on one removal, no cache */
 	struct expect_remap remap; /* owner and ECMP shares and moves (expect_model.h) */
 	double p_second_window;   /* probability of a premature-restore second window */
+	/* the first router crash (drop_router_down, window_router_down_s) */
+	bool has_router_failure;
+	uint64_t t_router_fail_ns;
+	int failed_router;
+	double router_share;      /* its share of the upstream stage's flows */
+	double router_rate_pps;   /* the VIP's packet rate then */
 	struct expect_fig fig[EXP_N];
 };
 extern const char *const expect_column[EXP_N]; /* "window_blackhole_s", ... */
 extern const char *const expect_unit[EXP_N];
 /* The order to print them in: times, windows, drops by cause, lost, flows. */
 extern const enum expect_figure expect_print_order[EXP_N];
-/* Whether a figure is a time (its value is seconds after t_fail). */
+/* Whether a figure is a time (its value is seconds after t_fail, or after
+ * the router crash for the router figures). */
 bool expect_is_time(enum expect_figure f);
+/* Whether a figure is of the first router crash (else of the first node crash). */
+bool expect_is_router(enum expect_figure f);
 
+/* The expectations of a scenario's first node crash and of its first
+ * router crash (each NAN where the scenario has none). */
 void expect_first_failure(const struct scenario *sc, struct expectation *e);
 
 struct sim_metrics;
@@ -73,5 +86,16 @@ double expect_measured(enum expect_figure f, const struct sim_metrics *m, const 
 bool expect_agrees(const struct expect_fig *x, double measured);
 /* The likely reason of a divergence of figure f (above or below). */
 const char *expect_reason(enum expect_figure f, const struct expect_fig *x, double measured);
+
+/* Internal to expect*.c. */
+/* Concurrent flows at t (s). */
+double expect_flows_at(const struct scenario *sc, double t);
+/* Sets figure f: value, one run's relative sd (the tolerance is the larger
+ * of 25% and 3 sd), an absolute slack, its formula and what the tolerance
+ * covers. */
+void expect_fig_set(struct expectation *e, enum expect_figure f, double value, double rel, double slack,
+		    const char *formula, const char *why);
+/* The first router crash's figures (expect_router.c). */
+void expect_router_crash(const struct scenario *sc, struct expectation *e);
 
 #endif

@@ -25,7 +25,8 @@ const char sim_summary_header[] =
 	"window_no_route_s,window_link_s,flows_alive_at_fail,flows_broken_alive,broken_fraction_alive,"
 	"expect_window_blackhole_s,expect_drop_blackhole,expect_drop_steer_dead,expect_lost,expect_t_detect_s,"
 	"expect_t_install_s,expect_broken_fraction_alive,drop_router_down,window_router_down_s,local_fraction,"
-	"expect_window_blackhole2_s,expect_drop_no_state,window_blackhole2_s,sweep";
+	"expect_window_blackhole2_s,expect_drop_no_state,window_blackhole2_s,expect_drop_router_down,"
+	"expect_window_router_down_s,sweep";
 
 const char *output_seconds(char *buf, uint64_t t_ns)
 {
@@ -108,13 +109,15 @@ void output_summary_row(GString *out, const struct scenario *sc, const struct si
 	if (!isnan(s->local_fraction))
 		g_string_append_printf(out, "%.6f", s->local_fraction);
 	/* expectations and a measured figure whose columns came later */
-	for (int f = EXP_FIRST_LATER; f < EXP_N; f++)
+	for (int f = EXP_FIRST_LATER; f <= EXP_DROP_NO_STATE; f++)
 		append_expectation(out, &e, (enum expect_figure)f);
 	double w2 = expect_measured(EXP_WINDOW_BLACKHOLE2, m, s);
 	if (isnan(w2))
 		g_string_append_c(out, ',');
 	else
 		g_string_append_printf(out, ",%.9f", w2);
+	for (int f = EXP_DROP_ROUTER_DOWN; f < EXP_N; f++)
+		append_expectation(out, &e, (enum expect_figure)f);
 	g_autofree gchar *sweep = sweep_field(sc);
 	g_string_append_printf(out, ",%s\n", sweep);
 }
