@@ -144,6 +144,7 @@ int inspect_hash(int argc, char **argv)
 
 struct drive {
 	const struct scenario *sc;
+	unsigned router_id; /* the scenario's router this drive runs */
 	struct lb_hasher hasher; /* the cluster's */
 	struct lb_router *router;
 	struct lb_node *node[LB_MAX_NODES];
@@ -214,12 +215,13 @@ static void drive_free(struct drive *d)
 	g_free(d);
 }
 
-static struct drive *drive_new(const struct scenario *sc)
+static struct drive *drive_new(const struct scenario *sc, unsigned router)
 {
 	struct drive *d = g_new0(struct drive, 1);
 	d->sc = sc;
+	d->router_id = router;
 	d->tq = lb_timerq_create(64 * (LB_MAX_NODES + 1));
-	struct lb_router_params rp = scenario_router_params(sc, 0); /* router 0: the one a single-router scenario has */
+	struct lb_router_params rp = scenario_router_params(sc, router);
 	rp.act = router_act;
 	rp.user = d;
 	d->router = lb_router_create(&rp);
@@ -317,8 +319,44 @@ static bool drive_fail(struct drive *d, unsigned fail)
 
 static void where_usage(void)
 {
-	fputs("usage: lbsim where FILE [--set group.key=value ...] [--fail NODE] tcp|udp SRC SPORT DST DPORT\n",
+	fputs("usage: lbsim where FILE [--set group.key=value ...] [--router K] [--fail NODE] tcp|udp SRC SPORT DST "
+	      "DPORT\n"
+	      "  --router K  with [router] count > 1: follow the flow through router K (default: the router the\n"
+	      "              upstream stage's hash picks for it)\n",
 	      stderr);
+}
+
+static void stage_act(void *user, const struct lb_router_action *a)
+{
+	if (a->kind == LB_RA_TIMER && lb_timerq_apply(user, 0, &a->timer) < 0)
+		fprintf(stderr, "lbsim: the upstream stage's timers overflow\n");
+}
+
+/* The router the upstream stage (scenario_stage_params: the same object
+ * model/sim/upstream.c runs) sends k to once every router has advertised
+ * itself; -1 if it has no route. */
+static int stage_pick(const struct scenario *sc, const struct lb_flow_key *k)
+{
+	struct lb_timerq *tq = lb_timerq_create(64);
+	struct lb_router_params p = scenario_stage_params(sc);
+	p.act = stage_act;
+	p.user = tq;
+	struct lb_router *stage = tq ? lb_router_create(&p) : NULL;
+	int r = -1;
+	if (stage) {
+		lb_router_start(stage, 0);
+		for (unsigned i = 0; i < sc->router_count; i++)
+			lb_router_rx_advertise(stage, i, 1, 0);
+		unsigned owner;
+		uint32_t id;
+		uint64_t at, until = LB_NS_PER_US;
+		while (lb_timerq_pop(tq, until, &owner, &id, &at) == 1)
+			lb_router_timer(stage, id, at);
+		r = lb_router_select(stage, k, until);
+	}
+	lb_router_free(stage);
+	lb_timerq_free(tq);
+	return r;
 }
 
 int inspect_where(int argc, char **argv)
@@ -329,19 +367,22 @@ int inspect_where(int argc, char **argv)
 	}
 	const char *file = argv[2];
 	GPtrArray *sets = g_ptr_array_new();
-	long fail = -1;
+	long fail = -1, router = -1;
 	int i = 3;
 	for (; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--set") == 0) {
 			g_ptr_array_add(sets, argv[i + 1]);
-		} else if (strcmp(argv[i], "--fail") == 0) {
+		} else if (strcmp(argv[i], "--fail") == 0 || strcmp(argv[i], "--router") == 0) {
+			bool is_fail = strcmp(argv[i], "--fail") == 0;
 			char *end;
-			fail = strtol(argv[i + 1], &end, 10);
-			if (*argv[i + 1] == '\0' || *end != '\0' || fail < 0) {
-				fprintf(stderr, "lbsim: --fail \"%s\": expected a node id\n", argv[i + 1]);
+			long v = strtol(argv[i + 1], &end, 10);
+			if (*argv[i + 1] == '\0' || *end != '\0' || v < 0) {
+				fprintf(stderr, "lbsim: %s \"%s\": expected a %s id\n", argv[i], argv[i + 1],
+					is_fail ? "node" : "router");
 				g_ptr_array_free(sets, TRUE);
 				return 2;
 			}
+			*(is_fail ? &fail : &router) = v;
 		} else {
 			break;
 		}
@@ -368,10 +409,22 @@ int inspect_where(int argc, char **argv)
 		fprintf(stderr, "lbsim: --fail %ld: the cluster has nodes 0..%u\n", fail, sc->nodes - 1);
 		goto out;
 	}
+	if (router >= (long)sc->router_count) {
+		fprintf(stderr, "lbsim: --router %ld: the scenario has routers 0..%u ([router] count = %u)\n", router,
+			sc->router_count - 1, sc->router_count);
+		goto out;
+	}
+	int picked = sc->router_count > 1 ? stage_pick(sc, &k) : 0;
+	if (router < 0 && picked < 0) {
+		fprintf(stderr, "lbsim: the upstream stage has no route\n");
+		goto out;
+	}
+	if (router < 0)
+		router = picked;
 	if (k.family != (unsigned)sc->ip_version)
 		fprintf(stderr, "lbsim: note: an IPv%u tuple, but the scenario's traffic is IPv%d\n", k.family,
 			sc->ip_version);
-	struct drive *d = drive_new(sc);
+	struct drive *d = drive_new(sc, (unsigned)router);
 	if (!d) {
 		fprintf(stderr, "lbsim: %s: the core rejects these parameters\n", sc->path);
 		goto out;
@@ -380,14 +433,19 @@ int inspect_where(int argc, char **argv)
 	int recv_before, owner_before = drive_packet(d, &k, true, &recv_before);
 	char buf[128];
 	printf("tuple     %s\n", lb_flow_key_format(&k, buf, sizeof buf));
-	printf("scenario  %s: %u nodes, router ecmp %s (hash %s, seed 0x%" PRIx32 "), owner %s (hash %s, seed 0x%" PRIx32
+	const struct scenario_router *sr = &sc->routers[router];
+	printf("scenario  %s: %u nodes, router %ld ecmp %s (hash %s, seed 0x%" PRIx32 "), owner %s (hash %s, seed 0x%" PRIx32
 	       "), cache %s, profile %s\n",
-	       sc->name, sc->nodes, lb_ecmp_kind_name(sc->ecmp), lb_hash_kind_name(sc->ecmp_hash), sc->ecmp_hash_seed,
-	       lb_owner_kind_name(sc->owner_hash), lb_hash_kind_name(sc->flow_hash), sc->flow_hash_seed,
-	       sc->session_cache ? "on" : "off", lb_kind_name(&lb_router_profile_table, sc->profile));
+	       sc->name, sc->nodes, router, lb_ecmp_kind_name(sc->ecmp), lb_hash_kind_name(sr->ecmp_hash),
+	       sr->ecmp_hash_seed, lb_owner_kind_name(sc->owner_hash), lb_hash_kind_name(sc->flow_hash),
+	       sc->flow_hash_seed, sc->session_cache ? "on" : "off", lb_kind_name(&lb_router_profile_table, sc->profile));
+	if (sc->router_count > 1)
+		printf("upstream  stage -> router %d of %u (hash %s, seed 0x%" PRIx32 ")%s\n", picked, sc->router_count,
+		       lb_hash_kind_name(sc->upstream_hash), sc->upstream_hash_seed,
+		       picked == router ? "" : "; followed through the router given by --router");
 	printf("hashes    router 0x%08" PRIx32 "  cluster 0x%08" PRIx32 "\n", lb_router_hash(d->router, &k),
 	       lb_hasher_flow(&d->hasher, &k));
-	printf("before    router -> node %d, owner node %d%s\n", recv_before, owner_before,
+	printf("before    router %ld -> node %d, owner node %d%s\n", router, recv_before, owner_before,
 	       recv_before == owner_before ? " (local)" : " (steered over the backplane)");
 	if (fail >= 0) {
 		if (!drive_fail(d, (unsigned)fail)) {
@@ -404,7 +462,7 @@ int inspect_where(int argc, char **argv)
 		if (recv_after < 0)
 			printf("after     no route\n");
 		else
-			printf("after     router -> node %d, owner node %d%s\n", recv_after,
+			printf("after     router %ld -> node %d, owner node %d%s\n", router, recv_after,
 			       served >= 0 ? served : owner_pick,
 			       recv_after == (served >= 0 ? served : owner_pick) ? " (local)" : " (steered over the backplane)");
 		/* The flow's fate in the model (doc/model.md): its state lives at

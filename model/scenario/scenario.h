@@ -216,6 +216,11 @@ gchar *scenario_value_of(const struct scenario *sc, const char *group_key);
  * per-node values - self, phases, first refresh - are the caller's). */
 struct lb_router_params scenario_router_params(const struct scenario *sc, unsigned router);
 struct lb_node_params scenario_node_params(const struct scenario *sc);
+/* The upstream stage in front of several routers: an ideal router whose
+ * neighbours are the routers (metric 1 each), hash-threshold ECMP with
+ * [router] upstream_hash / upstream_hash_seed, the hold strategy with
+ * upstream_hold_time (model/sim/upstream.c, `lbsim where`). */
+struct lb_router_params scenario_stage_params(const struct scenario *sc);
 /* The closed-form inputs of the scenario (lb_strategy.h). */
 struct lb_expect_in scenario_expect_in(const struct scenario *sc);
 

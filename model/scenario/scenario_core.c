@@ -28,6 +28,22 @@ struct lb_router_params scenario_router_params(const struct scenario *sc, unsign
 	};
 }
 
+struct lb_router_params scenario_stage_params(const struct scenario *sc)
+{
+	return (struct lb_router_params){
+		.profile = LB_PROFILE_IDEAL,
+		.neighbours = lb_nodeset_first(sc->router_count),
+		.initial_metric = 1,
+		.hash = sc->upstream_hash,
+		.hash_seed = sc->upstream_hash_seed,
+		.ecmp = {.kind = LB_ECMP_HASH_THRESHOLD},
+		.hold_time_ns = sc->upstream_hold_time_ns,
+		.strategy = &lb_strategy_hold,
+		.session_interval_ns = 1,
+		.session_multiplier = 1,
+	};
+}
+
 /* Live counts (nodes.csv) need the age ring only when entries can expire
  * within the run; it costs 4 bytes per ms of timeout. */
 static bool count_live(const struct scenario *sc, uint64_t timeout_ns)

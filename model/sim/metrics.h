@@ -97,7 +97,10 @@ struct sim_flow_rec {
 	uint32_t out_of_order;
 	bool broken;             /* a packet was dropped as no_state: connection reset */
 	bool disrupted;          /* lost at least one packet */
+	uint8_t first_router;    /* the router that forwarded its first packet to a node (SIM_FLOW_NONE: none) */
+	uint8_t first_receiver;  /* the node it sent it to (SIM_FLOW_NONE: none) */
 };
+#define SIM_FLOW_NONE 0xFF
 
 struct sim_metrics {
 	uint64_t bin_ns;

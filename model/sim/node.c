@@ -142,6 +142,11 @@ static void data(struct sim_node *sn, const uint8_t *pkt, size_t len, uint64_t n
 
 void sim_node_rx_uplink(struct sim_node *sn, const uint8_t *pkt, size_t len, uint64_t now)
 {
+	struct sim_flow_rec *rec = &flows_at(sn->net->flows, wire_flow_id(pkt, len))->rec;
+	if (rec->first_receiver == SIM_FLOW_NONE) { /* where the routers sent the flow first (flows.csv) */
+		rec->first_receiver = (uint8_t)sn->id;
+		rec->first_router = (uint8_t)wire_router(pkt, len);
+	}
 	if (!sn->up) {
 		net_drop_data(sn->net, pkt, len, SIM_DROP_BLACKHOLE);
 		return;

@@ -350,7 +350,7 @@ static GString *failures_csv(const struct scenario *sc, const struct sim_metrics
 static GString *flows_csv(const struct sim_flows_view *v)
 {
 	GString *out = g_string_new("flow,proto,src,sport,dst,dport,start_s,end_s,sent,received,longest_gap_s,"
-				    "out_of_order,disrupted,broken\n");
+				    "out_of_order,disrupted,broken,router,receiver\n");
 	char a[32], b[32], c[32], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	for (size_t i = 0; i < v->n; i++) {
 		const struct sim_flow_rec *f = v->at(v->ctx, i);
@@ -359,11 +359,15 @@ static GString *flows_csv(const struct sim_flows_view *v)
 		inet_ntop(af, k->src, src, sizeof src);
 		inet_ntop(af, k->dst, dst, sizeof dst);
 		g_string_append_printf(out,
-				       "%zu,%s,%s,%u,%s,%u,%s,%s,%" PRIu64 ",%" PRIu64 ",%s,%" PRIu32 ",%d,%d\n", i,
+				       "%zu,%s,%s,%u,%s,%u,%s,%s,%" PRIu64 ",%" PRIu64 ",%s,%" PRIu32 ",%d,%d", i,
 				       k->proto == LB_PROTO_TCP ? "tcp" : "udp", src, k->sport, dst, k->dport,
 				       output_seconds(a, f->start_ns), output_seconds(b, f->end_ns), f->sent,
 				       f->received, output_seconds(c, f->longest_gap_ns), f->out_of_order,
 				       f->disrupted ? 1 : 0, f->broken ? 1 : 0);
+		if (f->first_receiver == SIM_FLOW_NONE)
+			g_string_append(out, ",,\n");
+		else
+			g_string_append_printf(out, ",%u,%u\n", f->first_router, f->first_receiver);
 	}
 	return out;
 }

@@ -152,6 +152,7 @@ static struct sim_flow *flow_start(struct traffic *w, uint64_t first_ns, uint64_
 	if (f->rec.end_ns > w->net->sc->duration_ns || f->rec.end_ns < first_ns)
 		f->rec.end_ns = w->net->sc->duration_ns;
 	f->rec.last_rx_ns = LB_TIME_NEVER;
+	f->rec.first_router = f->rec.first_receiver = SIM_FLOW_NONE;
 	return f;
 }
 

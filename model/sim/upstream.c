@@ -46,20 +46,10 @@ gboolean upstream_init(struct sim_upstream *u, struct net *net, unsigned n_route
 	u->net = net;
 	u->n = n_routers;
 	u->rng_phase = rng_phase;
-	struct lb_router_params p = {
-		.profile = LB_PROFILE_IDEAL,
-		.neighbours = lb_nodeset_first(n_routers),
-		.initial_metric = 1,
-		.hash = sc->upstream_hash,
-		.hash_seed = sc->upstream_hash_seed,
-		.ecmp = {.kind = LB_ECMP_HASH_THRESHOLD},
-		.hold_time_ns = sc->upstream_hold_time_ns,
-		.strategy = &lb_strategy_hold,
-		.session_interval_ns = 1,
-		.session_multiplier = 1,
-		.act = stage_act,
-		.user = u,
-	};
+	struct lb_router_params p = scenario_stage_params(sc);
+	g_assert(n_routers == sc->router_count);
+	p.act = stage_act;
+	p.user = u;
 	u->stage = lb_router_create(&p);
 	for (unsigned r = 0; r < n_routers; r++) {
 		struct lb_agent_params ap = {

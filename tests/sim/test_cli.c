@@ -233,7 +233,7 @@ static void where_agrees(const char *owner, const char *cache)
 	CU_ASSERT_FATAL(g_file_get_contents(path, &text, NULL, NULL));
 	gchar **rows = g_strsplit(text, "\n", -1);
 	CU_ASSERT_STRING_EQUAL(rows[0], "flow,proto,src,sport,dst,dport,start_s,end_s,sent,received,longest_gap_s,"
-					"out_of_order,disrupted,broken,scenario,sweep,replication,seed");
+					"out_of_order,disrupted,broken,router,receiver,scenario,sweep,replication,seed");
 	int agree = 0, n = 0;
 	for (int i = 1; rows[i] && *rows[i] && n < 50; i++, n++) {
 		gchar **c = g_strsplit(rows[i], ",", -1);
@@ -253,10 +253,46 @@ static void where_agrees(const char *owner, const char *cache)
 	CU_ASSERT_EQUAL(agree, n);
 }
 
+/* lbsim where's path against the simulator's, flow by flow, with two
+ * routers: for the first 50 flows of two-routers.ini, the router the
+ * upstream stage picks and the node that router sends the flow to
+ * (`upstream  stage -> router K`, `before    router K -> node I`) are the
+ * router and receiver of its first packet in flows.csv. */
+static void where_path_agrees(void)
+{
+	g_autofree gchar *dir = g_strdup_printf("%s/where-two-routers", tmpdir);
+	const char *run[] = {"run", "scenarios/two-routers.ini", "--quiet", "--set", "output.flows=on", "-o", dir, NULL};
+	CU_ASSERT_EQUAL_FATAL(lbsim(run, NULL, NULL), 0);
+	g_autofree gchar *path = g_build_filename(dir, "rep0", "flows.csv", NULL);
+	g_autofree gchar *text = NULL;
+	CU_ASSERT_FATAL(g_file_get_contents(path, &text, NULL, NULL));
+	g_auto(GStrv) rows = g_strsplit(text, "\n", -1);
+	int agree = 0, n = 0, routers_seen = 0;
+	for (int i = 1; rows[i] && *rows[i] && n < 50; i++) {
+		g_auto(GStrv) c = g_strsplit(rows[i], ",", -1);
+		if (!*c[14])
+			continue; /* never reached a node */
+		n++;
+		const char *w[] = {"where", "scenarios/two-routers.ini", c[1], c[2], c[3], c[4], c[5], NULL};
+		g_autofree gchar *wout = NULL;
+		if (lbsim(w, &wout, NULL) != 0)
+			continue;
+		g_autofree gchar *stage = g_strdup_printf("upstream  stage -> router %s of 2", c[14]);
+		g_autofree gchar *before = g_strdup_printf("before    router %s -> node %s,", c[14], c[15]);
+		agree += strstr(wout, stage) && strstr(wout, before);
+		routers_seen |= 1 << atoi(c[14]);
+	}
+	fprintf(stderr, "\n  where's path vs simulation (two routers): %d of %d flows agree", agree, n);
+	CU_ASSERT_EQUAL(n, 50);
+	CU_ASSERT_EQUAL(agree, n);
+	CU_ASSERT_EQUAL(routers_seen, 3); /* both routers carried some of them */
+}
+
 static void test_where_matches_simulation(void)
 {
 	where_agrees("maglev", "on");
 	where_agrees("modulo", "off");
+	where_path_agrees();
 }
 
 /* A campaign directory keeps one set of parameters: resuming it with other
