@@ -262,11 +262,7 @@ gboolean lbv_real_info(const char *real_dir, struct lbv_real_info *info, GError 
 	gboolean ok = c.rows->len > 0;
 	if (ok) {
 		gchar **r = g_ptr_array_index(c.rows, 0);
-		for (guint i = 0; c.head[i]; i++) {
-			for (guint j = 0; j <= i && ok; j++)
-				ok = r[j] != NULL;
-			if (!ok)
-				break;
+		for (guint i = 0; c.head[i] && r[i]; i++) {
 			if (strcmp(c.head[i], "scenario") == 0)
 				info->scenario = g_strdup(r[i]);
 			else if (strcmp(c.head[i], "failover") == 0)

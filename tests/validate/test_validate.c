@@ -714,6 +714,20 @@ static void test_refusals(void)
 	const char *noreps[] = {"validate", "scenarios/validation.ini", "--reps", "0", NULL};
 	g_autofree gchar *err2 = NULL;
 	CU_ASSERT_EQUAL(lbsim(noreps, &err2), 2);
+	/* --real: no earlier run there, or one of another failover */
+	g_autofree gchar *none = g_build_filename(tmpdir, "no-such-run", NULL);
+	const char *noreal[] = {"validate", "scenarios/validation.ini", "--real", none, NULL};
+	g_autofree gchar *err3 = NULL;
+	CU_ASSERT_EQUAL(lbsim(noreal, &err3), 2);
+	CU_ASSERT_PTR_NOT_NULL(err3 && strstr(err3, "--real"));
+	g_autofree gchar *other = g_build_filename(tmpdir, "hold-run", "real", NULL);
+	g_autofree gchar *row = g_strdup_printf("%s\nvalidation,0,1,4,hold\n", sim_summary_header);
+	put(other, "summary.csv", row);
+	g_autofree gchar *other_run = g_build_filename(tmpdir, "hold-run", NULL);
+	const char *mismatch[] = {"validate", "scenarios/validation.ini", "--real", other_run, NULL};
+	g_autofree gchar *err4 = NULL;
+	CU_ASSERT_EQUAL(lbsim(mismatch, &err4), 2);
+	CU_ASSERT_PTR_NOT_NULL(err4 && strstr(err4, "failover hold") && strstr(err4, "failover readvertise"));
 }
 
 void lb_test_register(void)
