@@ -3,7 +3,9 @@
  * 1. Loads the scenario with scenario_load() (every bad input gets the
  *    loader's message), refuses what the testbed cannot make real (each
  *    with the file, group, key, value and why) and anyone but root.
- * 2. Per repetition r: writes the resolved parameters as a shell file
+ * 2. Per repetition r (unless --real DIR names the real repetitions of an
+ *    earlier run, DIR/real, to compare with another simulation): writes
+ *    the resolved parameters as a shell file
  *    (LBV_*), runs model/validate/testbed.sh on it under a deadline
  *    (duration + 60 s), then turns its raw logs into DIR/real/rep<r>/ in
  *    lbsim's own formats (model/validate/analyze.c).  Each repetition waits
@@ -13,7 +15,8 @@
  *    reproducible.
  * 3. Runs the simulation: this same program, `lbsim run SCENARIO --set ...
  *    -o DIR/sim` with the user's --set values and N replications.
- * 4. Compares (model/validate/compare.c) and plots (analysis/validation.gp).
+ * 4. Compares (model/validate/compare.c: comparison.csv, and the real
+ *    component timing, timing.csv) and plots (analysis/validation.gp).
  * SIGINT/SIGTERM: the running testbed is told to stop (SIGTERM; its trap
  * removes everything it made) and lbsim exits 130; a testbed that does not
  * end within 30 s is killed and `testbed.sh cleanup TAG` removes its
@@ -66,7 +69,8 @@ static const char *testbed_script(void)
 
 static void usage(void)
 {
-	fputs("usage: lbsim validate FILE [--reps N] [--set group.key=value ...] [--seed N] [-o DIR]\n", stderr);
+	fputs("usage: lbsim validate FILE [--reps N] [--set group.key=value ...] [--seed N] [-o DIR] [--real DIR]\n",
+	      stderr);
 }
 
 /* Why the testbed cannot make sc real, as "[group] key = value: why", or
@@ -151,6 +155,11 @@ static gchar *params_env(const struct scenario *sc, unsigned rep, const char *ta
 			       sc->refresh_interval_ns / NS_PER_S, sc->hold_time_ns / NS_PER_S, sc->failover->name);
 	g_string_append_printf(g, "LBV_BFD_INTERVAL_MS=%" PRIu64 "\nLBV_BFD_MULT=%u\n", sc->bfd_interval_ns / 1000000,
 			       sc->bfd_multiplier);
+	g_string_append_printf(g, "LBV_ISOLATION='%s'\n", lb_kind_name(&lb_isolation_table, sc->isolation_check));
+	/* the router's kernel hashes as the scenario's router does when it is
+	 * the Linux hash (testbed.sh sets the policy and the seed) */
+	g_string_append_printf(g, "LBV_ECMP_HASH='%s'\nLBV_HASH_POLICY=%u\nLBV_HASH_SEED=%u\n",
+			       lb_hash_kind_name(sc->ecmp_hash), sc->linux_hash_policy, sc->ecmp_hash_seed);
 	g_string_append_printf(g, "LBV_FLOWS=%u\nLBV_PKT_RATE=%.9g\nLBV_PKT_SIZE=%u\nLBV_CLIENTS=%u\n", sc->initial_flows,
 			       sc->packet_rate, sc->packet_size, sc->clients);
 	g_string_append_printf(g, "LBV_DURATION_NS=%" PRIu64 "\nLBV_PHASE_DELAY_NS=%" PRIu64 "\nLBV_SEED=%" PRIu64 "\n",
@@ -213,6 +222,7 @@ static int run_bounded(char **argv, double timeout_s, bool *killed)
 
 struct vopts {
 	const char *file, *out;
+	const char *real; /* --real DIR: DIR/real from an earlier run, no testbed */
 	long reps;
 	GPtrArray *sets; /* NULL-terminated */
 };
@@ -224,7 +234,7 @@ static bool parse(int argc, char **argv, struct vopts *o)
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_value = strcmp(a, "--set") == 0 || strcmp(a, "--seed") == 0 || strcmp(a, "-o") == 0 ||
-				 strcmp(a, "--reps") == 0;
+				 strcmp(a, "--reps") == 0 || strcmp(a, "--real") == 0;
 		if (has_value && i + 1 >= argc) {
 			fprintf(stderr, "lbsim: %s needs a value\n", a);
 			return false;
@@ -235,6 +245,8 @@ static bool parse(int argc, char **argv, struct vopts *o)
 			g_ptr_array_add(o->sets, g_strdup_printf("scenario.seed=%s", argv[++i]));
 		else if (strcmp(a, "-o") == 0)
 			o->out = argv[++i];
+		else if (strcmp(a, "--real") == 0)
+			o->real = argv[++i];
 		else if (strcmp(a, "--reps") == 0) {
 			char *end;
 			o->reps = strtol(argv[++i], &end, 10);
@@ -337,8 +349,9 @@ static void plot(const char *dir, const struct scenario *sc)
 	const char *adir = g_getenv("LBSIM_ANALYSIS");
 	g_autofree gchar *script = g_build_filename(adir ? adir : LBSIM_ANALYSIS_DIR, "validation.gp", NULL);
 	g_autofree gchar *expr = g_strdup_printf("csv='%s/comparison.csv'; out='%s/comparison'; labels='%s'; "
-						  "label='%s: real (mean, sd) against simulated'",
-						  dir, dir, sc->failover->name, sc->name);
+						  "profiles='%s'; label='%s: real (mean, sd) against simulated'",
+						  dir, dir, sc->failover->name,
+						  lb_kind_name(&lb_router_profile_table, sc->profile), sc->name);
 	char *argv[] = {"gnuplot", "-e", expr, script, NULL};
 	int status = 0;
 	g_autoptr(GError) err = NULL;
@@ -349,15 +362,10 @@ static void plot(const char *dir, const struct scenario *sc)
 			said ? said : "");
 }
 
-/* Everything after loading; sc is valid. */
-static int validate_loaded(const struct vopts *o, const struct scenario *sc)
+/* The testbed: reps real repetitions into real_dir, and its summary.csv. */
+static int run_reps(const struct scenario *sc, const char *real_dir, unsigned reps)
 {
 	g_autoptr(GError) err = NULL;
-	g_autofree gchar *why = unreal(sc);
-	if (why) {
-		fprintf(stderr, "lbsim: validate: %s: %s\n", o->file, why);
-		return 2;
-	}
 	if (geteuid() != 0) {
 		fputs("lbsim: validate builds network namespaces and runs FRR: it must run as root\n", stderr);
 		return 2;
@@ -369,18 +377,10 @@ static int validate_loaded(const struct vopts *o, const struct scenario *sc)
 		fprintf(stderr, "lbsim: validate: no testbed here (see above; %s)\n", testbed_script());
 		return 1;
 	}
-	unsigned reps = o->reps > 0 ? (unsigned)o->reps : sc->replications;
-	const char *dir = o->out ? o->out : sc->output_dir;
-	g_autofree gchar *real_dir = g_build_filename(dir, "real", NULL);
-	g_autofree gchar *sim_dir = g_build_filename(dir, "sim", NULL);
 	if (g_mkdir_with_parents(real_dir, 0755) < 0) {
 		fprintf(stderr, "lbsim: validate: %s: %s\n", real_dir, g_strerror(errno));
 		return 1;
 	}
-	struct sigaction sa = {0};
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	g_autoptr(GString) rows = g_string_new(NULL);
 	int rc = 0;
 	for (unsigned r = 0; r < reps && rc == 0; r++) {
@@ -398,6 +398,79 @@ static int validate_loaded(const struct vopts *o, const struct scenario *sc)
 		fprintf(stderr, "lbsim: validate: %s\n", err->message);
 		return 1;
 	}
+	return 0;
+}
+
+/* --real: the repetitions of an earlier run (its real/summary.csv), which
+ * must be of the same scenario name, failover and node count (the
+ * simulation's other parameters, e.g. [router] profile, may differ: the
+ * testbed does not depend on them).  Their raw logs are analysed again
+ * (rep<r>/ and summary.csv rewritten), so the comparison uses this lbsim's
+ * analysis.  *reps = their number. */
+static int earlier_real(const struct vopts *o, const struct scenario *sc, const char *real_dir, const char *dir,
+			unsigned *reps)
+{
+	g_autoptr(GError) err = NULL;
+	struct lbv_real_info info = {0};
+	if (!lbv_real_info(real_dir, &info, &err)) {
+		fprintf(stderr, "lbsim: validate: --real %s: %s\n", o->real, err->message);
+		return 2;
+	}
+	if (strcmp(info.scenario, sc->name) != 0 || strcmp(info.failover, sc->failover->name) != 0 ||
+	    info.nodes != sc->nodes) {
+		fprintf(stderr, "lbsim: validate: --real %s: its repetitions are of scenario %s, failover %s, %u nodes; "
+				"%s is %s, failover %s, %u nodes\n", o->real, info.scenario, info.failover, info.nodes,
+			o->file, sc->name, sc->failover->name, sc->nodes);
+		lbv_real_info_clear(&info);
+		return 2;
+	}
+	*reps = info.reps;
+	lbv_real_info_clear(&info);
+	if (g_mkdir_with_parents(dir, 0755) < 0) {
+		fprintf(stderr, "lbsim: validate: %s: %s\n", dir, g_strerror(errno));
+		return 1;
+	}
+	fprintf(stderr, "lbsim: validate: %u real repetitions from %s (no testbed): analysing their raw logs again\n",
+		*reps, real_dir);
+	/* the raw logs again, with this lbsim's analysis: rep<r>/ and summary.csv are rewritten */
+	g_autoptr(GString) rows = g_string_new(NULL);
+	for (unsigned r = 0; r < *reps; r++) {
+		g_autofree gchar *rep_dir = g_strdup_printf("%s/rep%u", real_dir, r);
+		g_autofree gchar *raw = g_build_filename(rep_dir, "raw", NULL);
+		if (!lbv_analyze_rep(raw, rep_dir, sc, r, rows, &err)) {
+			fprintf(stderr, "lbsim: validate: --real %s: repetition %u: %s\n", o->real, r, err->message);
+			return 1;
+		}
+	}
+	g_autofree gchar *summary = g_build_filename(real_dir, "summary.csv", NULL);
+	g_autofree gchar *text = g_strdup_printf("%s\n%s", lbv_real_summary_header(), rows->str);
+	if (!g_file_set_contents(summary, text, -1, &err)) {
+		fprintf(stderr, "lbsim: validate: %s\n", err->message);
+		return 1;
+	}
+	return 0;
+}
+
+/* Everything after loading; sc is valid. */
+static int validate_loaded(const struct vopts *o, const struct scenario *sc)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree gchar *why = unreal(sc);
+	if (why) {
+		fprintf(stderr, "lbsim: validate: %s: %s\n", o->file, why);
+		return 2;
+	}
+	unsigned reps = o->reps > 0 ? (unsigned)o->reps : sc->replications;
+	const char *dir = o->out ? o->out : sc->output_dir;
+	g_autofree gchar *real_dir = g_build_filename(o->real ? o->real : dir, "real", NULL);
+	g_autofree gchar *sim_dir = g_build_filename(dir, "sim", NULL);
+	struct sigaction sa = {0};
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	int rc = o->real ? earlier_real(o, sc, real_dir, dir, &reps) : run_reps(sc, real_dir, reps);
+	if (rc != 0)
+		return rc;
 	fprintf(stderr, "lbsim: validate: simulation, %u replications\n", reps);
 	rc = run_sim(o->file, o, reps, sim_dir, 600.0 * reps);
 	if (rc != 0) {
@@ -411,9 +484,17 @@ static int validate_loaded(const struct vopts *o, const struct scenario *sc)
 		fprintf(stderr, "lbsim: validate: %s\n", err->message);
 		return 1;
 	}
-	printf("%s: %u real repetitions and %u simulated replications, failover %s\n%s", sc->name, reps, reps,
-	       sc->failover->name, table->str);
-	printf("results in %s/ (real/, sim/, comparison.csv, comparison.png)\n", dir);
+	g_autofree gchar *timing = g_build_filename(dir, "timing.csv", NULL);
+	g_autoptr(GString) ttable = g_string_new(NULL);
+	if (!lbv_timing_summary(real_dir, timing, ttable, &err)) {
+		fprintf(stderr, "lbsim: validate: %s\n", err->message);
+		return 1;
+	}
+	printf("%s: %u real repetitions and %u simulated replications, failover %s, profile %s\n%s", sc->name, reps,
+	       reps, sc->failover->name, lb_kind_name(&lb_router_profile_table, sc->profile), table->str);
+	printf("component timing of the real repetitions (timing.csv):\n%s", ttable->str);
+	printf("results in %s/ (real/, sim/, comparison.csv, timing.csv, comparison.png; per repetition "
+	       "real/rep<r>/flow_agreement.csv)\n", dir);
 	plot(dir, sc);
 	return 0;
 }

@@ -16,7 +16,14 @@
  * Real-only columns: phase_delay_s (the repetition's random delay before
  * T0), blackhole_by_flow (real_packets.c), fail_command_s (how long the
  * command that made the first failure real took: t_fail lies within it), late_max_s (the
- * sender's worst lateness), send_errors, duplicates, router_in. */
+ * sender's worst lateness), send_errors, duplicates, router_in, and the
+ * per-flow agreement (flow_agree.c; flow_agreement.csv): flows_compared
+ * (flows that reached one node before the failure), flows_agree (of them,
+ * on the node lbsim's router picks), flow_agreement (their ratio; empty
+ * when the scenario's router hash is not linux), route_get_agreement (the
+ * same for the kernel's own `ip route get`), nexthop_order (the route's
+ * next hops as node ids).  timing.csv: the component timing
+ * (real_timing.c). */
 #define _GNU_SOURCE
 #include "analyze.h"
 
@@ -32,7 +39,8 @@
 
 /* the simulator's columns (sim_summary_header), then the testbed's own */
 static const char real_columns[] = "phase_delay_s,blackhole_by_flow,fail_command_s,late_max_s,send_errors,duplicates,"
-				   "router_in";
+				   "router_in,flows_compared,flows_agree,flow_agreement,route_get_agreement,"
+				   "nexthop_order";
 
 const char *lbv_real_summary_header(void)
 {
@@ -262,8 +270,16 @@ static int64_t fail_command_ns(const struct real_meta *m)
 }
 
 /* Writes the repetition's files and its summary row from what was loaded. */
+static void ratio(GString *g, unsigned num, unsigned den, bool known)
+{
+	g_string_append_c(g, ',');
+	if (known && den)
+		g_string_append_printf(g, "%.6f", (double)num / den);
+}
+
 static gboolean write_rep(const char *rep_dir, const struct scenario *sc, unsigned rep, const struct real_meta *m,
-			  const GArray *ev, const struct real_packets *p, GHashTable *ctr, GString *rows, GError **err)
+			  const GArray *ev, const struct real_packets *p, GHashTable *ctr, const char *raw, GString *rows,
+			  GError **err)
 {
 	if (g_mkdir_with_parents(rep_dir, 0755) < 0) {
 		g_set_error(err, REAL_ERROR, 0, "%s: %s", rep_dir, g_strerror(errno));
@@ -341,14 +357,28 @@ static gboolean write_rep(const char *rep_dir, const struct scenario *sc, unsign
 	}
 	g_string_append_printf(row, ",%s,%" PRIu64, secs(a, (int64_t)m->phase_delay_ns), p->blackhole_by_flow);
 	g_string_append_printf(row, ",%s", secs(a, fail_command_ns(m)));
-	g_string_append_printf(row, ",%s,%" PRIu64 ",%" PRIu64 ",%" PRId64 "\n", secs(a, (int64_t)p->late_max_ns),
+	g_string_append_printf(row, ",%s,%" PRIu64 ",%" PRIu64 ",%" PRId64, secs(a, (int64_t)p->late_max_ns),
 			       p->send_errors, p->duplicates, rin);
+	struct real_agreement ag;
+	bool missing;
+	g_autofree gchar *agree_csv = g_build_filename(rep_dir, "flow_agreement.csv", NULL);
+	if (real_flow_agreement(raw, sc, p->flow_nodes, p->n_flows, agree_csv, &ag, &missing, err)) {
+		g_string_append_printf(row, ",%u,%u", ag.compared, ag.agree);
+		ratio(row, ag.agree, ag.compared, ag.predicted);
+		ratio(row, ag.routeget_agree, ag.routeget_compared, true);
+		g_string_append_printf(row, ",%s\n", ag.order);
+	} else if (missing) {
+		g_string_append(row, ",,,,,\n"); /* logs from before the flow table */
+	} else {
+		return FALSE;
+	}
 	GString *summary = g_string_new(lbv_real_summary_header());
 	g_string_append_printf(summary, "\n%s", row->str);
 	if (!write_file(rep_dir, "summary.csv", summary, err) || !write_file(rep_dir, "events.csv", events_csv(ev), err) ||
 	    !write_file(rep_dir, "timeseries.csv", timeseries_csv(p, sc), err) ||
 	    !write_file(rep_dir, "nodes.csv", nodes_csv(p, sc), err) ||
-	    !write_file(rep_dir, "run.json", run_json(m, sc, rep, ctr), err))
+	    !write_file(rep_dir, "run.json", run_json(m, sc, rep, ctr), err) ||
+	    !write_file(rep_dir, "timing.csv", real_timing_csv(ev), err))
 		return FALSE;
 	g_string_append(rows, row->str);
 	return TRUE;
@@ -366,7 +396,7 @@ gboolean lbv_analyze_rep(const char *raw, const char *rep_dir, const struct scen
 	if (ok)
 		set_t_fail(&m, &p);
 	ok = ok && (ev = real_events_load(raw, sc, &m, err)) && (ctr = read_counters(raw, err)) &&
-	     write_rep(rep_dir, sc, rep, &m, ev, &p, ctr, rows, err);
+	     write_rep(rep_dir, sc, rep, &m, ev, &p, ctr, raw, rows, err);
 	if (m.failures)
 		g_array_free(m.failures, TRUE);
 	if (ev)

@@ -9,6 +9,13 @@
  *                    failure whose next-hop set leaves the failed node out
  *                    (the router's decision; install_s is when its kernel
  *                    forwards by it)
+ *   fib_changes      events.csv: how many route_installed (changes of the
+ *                    forwarding table) from the failure on it took to reach
+ *                    the survivor set (the first row's set without the
+ *                    failed node); 1 when the survivors arrive together
+ *   flow_agreement   the real summary's flow_agreement (flow_agree.c): the
+ *                    share of flows the real router sent before the failure
+ *                    to the node lbsim's router picks; real side only
  * A repetition where an event did not happen contributes nothing to that
  * figure (n says how many did). */
 #include "compare.h"
@@ -23,7 +30,8 @@ const char lbv_comparison_header[] = "figure,real_mean,real_sd,real_n,sim_mean,s
 
 static const char *const figures[] = {"sent",	   "delivered",	    "lost",	 "drop_blackhole",
 				      "loss_window_s", "detect_s",	    "readvertise_s", "route_change_s",
-				      "install_s",     "peak_node_share"};
+				      "install_s",     "fib_changes",	    "peak_node_share", "flow_agreement"};
+enum { FIG_ROUTE_CHANGE = 7, FIG_FIB_CHANGES = 9 };
 #define N_FIG G_N_ELEMENTS(figures)
 
 static GQuark compare_error_quark(void);
@@ -84,33 +92,61 @@ static bool set_has(const char *set, int node)
 	return false;
 }
 
-/* events.csv: the first route_change after the first failure that leaves
- * the failed node out, as seconds after the failure; NAN when none. */
-static double route_change_after_fail(const char *rep_dir, GError **err)
+/* set == initial without failed (sets as "0;1;3"). */
+static bool is_survivor_set(const char *set, const char *initial, int failed)
+{
+	g_auto(GStrv) ids = g_strsplit(initial, ";", -1);
+	unsigned want = 0, have = 0;
+	for (char **id = ids; *id; id++) {
+		if (!**id || atoi(*id) == failed)
+			continue;
+		want++;
+		if (!set_has(set, atoi(*id)))
+			return false;
+	}
+	g_auto(GStrv) got = g_strsplit(set, ";", -1);
+	for (char **id = got; *id; id++)
+		have += **id != '\0';
+	return have == want && want > 0;
+}
+
+/* events.csv after the first failure: the first route_change that leaves
+ * the failed node out, as seconds after the failure, and the number of
+ * route_installed it took to reach the survivor set (NAN when none). */
+static void events_figures(const char *rep_dir, double *route_change, double *fib_changes, GError **err)
 {
 	g_autofree gchar *p = g_build_filename(rep_dir, "events.csv", NULL);
 	struct csv c;
+	*route_change = *fib_changes = NAN;
 	if (!csv_read(p, &c, err))
-		return NAN;
-	double t_fail = NAN, out = NAN;
+		return;
+	double t_fail = NAN;
 	int failed = -1;
-	for (guint i = 0; i < c.rows->len && isnan(out); i++) {
+	const char *initial = NULL; /* the first route_installed's set */
+	unsigned installs = 0;
+	for (guint i = 0; i < c.rows->len && isnan(*fib_changes); i++) {
 		gchar **r = g_ptr_array_index(c.rows, i);
 		if (g_strv_length(r) < 5)
 			continue;
 		double t = g_ascii_strtod(r[0], NULL);
 		const char *kind = r[2];
-		if (isnan(t_fail) && (strcmp(kind, "fail") == 0 || strcmp(kind, "link_down") == 0 ||
-				      strcmp(kind, "backplane_down") == 0 || strcmp(kind, "partition") == 0 ||
-				      strcmp(kind, "lossy") == 0)) {
+		if (!initial && strcmp(kind, "route_installed") == 0)
+			initial = r[4];
+		else if (isnan(t_fail) && (strcmp(kind, "fail") == 0 || strcmp(kind, "link_down") == 0 ||
+					   strcmp(kind, "backplane_down") == 0 || strcmp(kind, "partition") == 0 ||
+					   strcmp(kind, "lossy") == 0)) {
 			t_fail = t;
 			failed = *r[1] ? atoi(r[1]) : -1;
-		} else if (!isnan(t_fail) && strcmp(kind, "route_change") == 0 && !set_has(r[4], failed)) {
-			out = t - t_fail;
+		} else if (!isnan(t_fail) && isnan(*route_change) && strcmp(kind, "route_change") == 0 &&
+			   !set_has(r[4], failed)) {
+			*route_change = t - t_fail;
+		} else if (!isnan(t_fail) && initial && strcmp(kind, "route_installed") == 0) {
+			installs++;
+			if (is_survivor_set(r[4], initial, failed))
+				*fib_changes = installs;
 		}
 	}
 	csv_clear(&c);
-	return out;
 }
 
 void lbv_mean_sd(const double *x, size_t len, double *mean, double *sd, unsigned *n)
@@ -149,11 +185,13 @@ static gboolean side_values(const char *dir, GArray *vals[N_FIG], GError **err)
 			cell(&c, r, "t_readvertise_s") - t_fail,
 			NAN,
 			cell(&c, r, "t_install_s") - t_fail,
+			NAN,
 			cell(&c, r, "peak_node_share"),
+			cell(&c, r, "flow_agreement"),
 		};
 		g_autofree gchar *rep = g_strdup_printf("%s/rep%.0f", dir, cell(&c, r, "replication"));
 		GError *e = NULL;
-		v[7] = route_change_after_fail(rep, &e);
+		events_figures(rep, &v[FIG_ROUTE_CHANGE], &v[FIG_FIB_CHANGES], &e);
 		if (e) {
 			g_propagate_error(err, e);
 			ok = FALSE;
@@ -211,5 +249,118 @@ gboolean lbv_compare(const char *real_dir, const char *sim_dir, const char *out_
 		g_array_free(real[f], TRUE);
 		g_array_free(sim[f], TRUE);
 	}
+	return ok;
+}
+
+gboolean lbv_real_info(const char *real_dir, struct lbv_real_info *info, GError **err)
+{
+	g_autofree gchar *p = g_build_filename(real_dir, "summary.csv", NULL);
+	struct csv c;
+	memset(info, 0, sizeof *info);
+	if (!csv_read(p, &c, err))
+		return FALSE;
+	gboolean ok = c.rows->len > 0;
+	if (ok) {
+		gchar **r = g_ptr_array_index(c.rows, 0);
+		for (guint i = 0; c.head[i] && r[i]; i++) {
+			if (strcmp(c.head[i], "scenario") == 0)
+				info->scenario = g_strdup(r[i]);
+			else if (strcmp(c.head[i], "failover") == 0)
+				info->failover = g_strdup(r[i]);
+		}
+		double nodes = cell(&c, 0, "nodes");
+		info->nodes = isfinite(nodes) && nodes >= 1 && nodes <= 64 ? (unsigned)nodes : 0;
+		info->reps = c.rows->len;
+		ok = ok && info->scenario && info->failover && info->nodes > 0;
+	}
+	csv_clear(&c);
+	if (!ok) {
+		lbv_real_info_clear(info);
+		g_set_error(err, compare_error_quark(), 0, "%s: no repetition (a row with scenario, failover, nodes)", p);
+	}
+	return ok;
+}
+
+void lbv_real_info_clear(struct lbv_real_info *info)
+{
+	g_free(info->scenario);
+	g_free(info->failover);
+	memset(info, 0, sizeof *info);
+}
+
+/* Component timing over the repetitions ---------------------------------------- */
+
+static const char *const timing_steps[] = {"config_s", "node_queue_s", "to_router_s", "router_s", "fib_s"};
+static const char *const timing_triggers[] = {"advertise", "restore", "bfd_down", "hold_expiry"};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+const char lbv_timing_header[] = "trigger,step,n,mean_s,sd_s,min_s,median_s,max_s";
+
+gboolean lbv_timing_summary(const char *real_dir, const char *out_csv, GString *table, GError **err)
+{
+	g_autofree gchar *sp = g_build_filename(real_dir, "summary.csv", NULL);
+	struct csv sum;
+	if (!csv_read(sp, &sum, err))
+		return FALSE;
+	enum { NT = G_N_ELEMENTS(timing_triggers), NS = G_N_ELEMENTS(timing_steps) };
+	GArray *vals[NT][NS];
+	for (size_t t = 0; t < NT; t++)
+		for (size_t k = 0; k < NS; k++)
+			vals[t][k] = g_array_new(FALSE, FALSE, sizeof(double));
+	gboolean ok = TRUE;
+	for (guint r = 0; r < sum.rows->len && ok; r++) {
+		g_autofree gchar *p = g_strdup_printf("%s/rep%.0f/timing.csv", real_dir, cell(&sum, r, "replication"));
+		struct csv c;
+		if (!csv_read(p, &c, err)) {
+			ok = FALSE;
+			break;
+		}
+		for (guint i = 0; i < c.rows->len; i++) {
+			gchar **row = g_ptr_array_index(c.rows, i);
+			for (size_t t = 0; t < NT; t++) {
+				if (!row[0] || strcmp(row[0], timing_triggers[t]) != 0)
+					continue;
+				for (size_t k = 0; k < NS; k++) {
+					double x = cell(&c, i, timing_steps[k]);
+					if (isfinite(x))
+						g_array_append_val(vals[t][k], x);
+				}
+			}
+		}
+		csv_clear(&c);
+	}
+	csv_clear(&sum);
+	GString *csv = g_string_new(lbv_timing_header);
+	g_string_append_c(csv, '\n');
+	g_string_append_printf(table, "%-12s %-13s %4s %10s %10s %10s %10s %10s   (ms)\n", "trigger", "step", "n", "mean",
+			       "sd", "min", "median", "max");
+	for (size_t t = 0; ok && t < NT; t++)
+		for (size_t k = 0; k < NS; k++) {
+			GArray *v = vals[t][k];
+			if (v->len == 0)
+				continue;
+			double *x = (double *)(void *)v->data, m, sd;
+			unsigned n;
+			lbv_mean_sd(x, v->len, &m, &sd, &n);
+			qsort(x, v->len, sizeof *x, cmp_double);
+			double med = v->len % 2 ? x[v->len / 2] : (x[v->len / 2 - 1] + x[v->len / 2]) / 2;
+			g_string_append_printf(csv, "%s,%s,%u,%.9f,", timing_triggers[t], timing_steps[k], n, m);
+			num(csv, sd, "%.9f");
+			g_string_append_printf(csv, ",%.9f,%.9f,%.9f\n", x[0], med, x[v->len - 1]);
+			g_string_append_printf(table, "%-12s %-13s %4u %10.3f %10.3f %10.3f %10.3f %10.3f\n", timing_triggers[t],
+					       timing_steps[k], n, m * 1e3, isfinite(sd) ? sd * 1e3 : 0.0, x[0] * 1e3,
+					       med * 1e3, x[v->len - 1] * 1e3);
+		}
+	if (ok)
+		ok = g_file_set_contents(out_csv, csv->str, (gssize)csv->len, err);
+	g_string_free(csv, TRUE);
+	for (size_t t = 0; t < NT; t++)
+		for (size_t k = 0; k < NS; k++)
+			g_array_free(vals[t][k], TRUE);
 	return ok;
 }

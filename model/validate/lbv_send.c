@@ -1,10 +1,19 @@
 /* lbv-send - the testbed's clients: F constant-rate UDP flows to the VIP.
  *
  *   lbv-send --vip A --port P --flows F --rate PPS --size BYTES --clients K
- *            --start T_NS --duration NS --seed S --log FILE
+ *            --start T_NS --duration NS --seed S --log FILE [--print-flows]
  *
  * Flow f is a socket bound to client address f mod K (lbv_client_addr) and
- * a seeded random source port, connected to VIP:P.  Like the simulator's
+ * a seeded random source port, sending to VIP:P with sendto() on an
+ * unconnected socket.  Not connected on purpose: a connected UDP socket (as
+ * a TCP one) gives its packets the socket's random transmit hash
+ * (sk_txhash), which survives the veth into the router's namespace, and
+ * the router's L4 multipath hash then uses that instead of the 5-tuple
+ * (doc/ecmp.md, fact 11), so no model could say where a flow goes.  With
+ * --print-flows it sends nothing and prints the flow table, "FLOW SRC
+ * SPORT DST DPORT" per line (UDP), the same the sending run uses (the same seed draws the
+ * same ports), so the testbed can ask the router's kernel where each flow
+ * goes before the traffic starts.  Like the simulator's
  * initial flows, flow f sends its packets at start + phase_f + k x interval
  * (interval = 1 s / rate; phase_f uniform in [0, interval)) for every such
  * time before start + duration.  All flows share the interval, so the send
@@ -22,6 +31,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -49,6 +59,7 @@ struct opts {
 	double rate;
 	uint64_t start_ns, duration_ns, seed;
 	const char *log;
+	bool print_flows;
 };
 
 static void parse(int argc, char **argv, struct opts *o)
@@ -56,7 +67,7 @@ static void parse(int argc, char **argv, struct opts *o)
 	static const struct option lo[] = {
 		{"vip", 1, 0, 'v'},      {"port", 1, 0, 'p'},  {"flows", 1, 0, 'f'}, {"rate", 1, 0, 'r'},
 		{"size", 1, 0, 's'},     {"clients", 1, 0, 'c'}, {"start", 1, 0, 'S'}, {"duration", 1, 0, 'd'},
-		{"seed", 1, 0, 'e'},     {"log", 1, 0, 'l'},   {0, 0, 0, 0},
+		{"seed", 1, 0, 'e'},     {"log", 1, 0, 'l'},   {"print-flows", 0, 0, 'P'}, {0, 0, 0, 0},
 	};
 	int c;
 	memset(o, 0, sizeof *o);
@@ -77,6 +88,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'd': o->duration_ns = lbv_opt_u64(prog, "duration", optarg, 1, UINT64_C(3600000000000)); break;
 		case 'e': o->seed = lbv_opt_u64(prog, "seed", optarg, 0, UINT64_MAX); break;
 		case 'l': o->log = optarg; break;
+		case 'P': o->print_flows = true; break;
 		default: exit(2);
 		}
 	}
@@ -87,8 +99,36 @@ static void parse(int argc, char **argv, struct opts *o)
 	}
 }
 
-/* One connected socket per flow, from a distinct (client address, port). */
-static int *open_flows(const struct opts *o, uint64_t *rng)
+/* Each flow's source port: seeded, distinct per client address. */
+static uint16_t *choose_ports(const struct opts *o, uint64_t *rng)
+{
+	if (o->flows / o->clients >= 60000) {
+		fprintf(stderr, "%s: %u flows over %u clients: more than 60000 ports per client\n", prog, o->flows,
+			o->clients);
+		return NULL;
+	}
+	uint16_t *port = calloc(o->flows, sizeof *port);
+	uint8_t *used = malloc(65536);
+	if (!port || !used) {
+		free(port);
+		free(used);
+		return NULL;
+	}
+	for (uint32_t k = 0; k < o->clients; k++) {
+		memset(used, 0, 65536);
+		for (uint32_t f = k; f < o->flows; f += o->clients) {
+			do
+				port[f] = (uint16_t)(1024 + lbv_rand(rng) % (65536 - 1024));
+			while (used[port[f]]);
+			used[port[f]] = 1;
+		}
+	}
+	free(used);
+	return port;
+}
+
+/* One unconnected socket per flow, bound to its (client address, port). */
+static int *open_flows(const struct opts *o, const uint16_t *port)
 {
 	struct rlimit rl = {.rlim_cur = o->flows + 64u, .rlim_max = o->flows + 64u};
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
@@ -96,40 +136,30 @@ static int *open_flows(const struct opts *o, uint64_t *rng)
 		return NULL;
 	}
 	int *fd = calloc(o->flows, sizeof *fd);
-	uint8_t *used = malloc(65536);
-	if (!fd || !used)
-		goto err;
-	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_addr = o->vip, .sin_port = htons(o->port)};
-	for (uint32_t k = 0; k < o->clients; k++) {
-		memset(used, 0, 65536);
-		for (uint32_t f = k; f < o->flows; f += o->clients) {
-			if (o->flows / o->clients >= 60000) {
-				fprintf(stderr, "%s: %u flows over %u clients: more than 60000 ports per client\n", prog,
-					o->flows, o->clients);
-				goto err;
-			}
-			uint16_t port;
-			do
-				port = (uint16_t)(1024 + lbv_rand(rng) % (65536 - 1024));
-			while (used[port]);
-			used[port] = 1;
-			struct sockaddr_in src = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(lbv_client_addr(k)),
-						  .sin_port = htons(port)};
-			fd[f] = socket(AF_INET, SOCK_DGRAM, 0);
-			if (fd[f] < 0 || bind(fd[f], (struct sockaddr *)&src, sizeof src) < 0 ||
-			    connect(fd[f], (struct sockaddr *)&dst, sizeof dst) < 0) {
-				fprintf(stderr, "%s: flow %u from %s:%u: %s\n", prog, f, inet_ntoa(src.sin_addr), port,
-					strerror(errno));
-				goto err;
-			}
+	if (!fd)
+		return NULL;
+	for (uint32_t f = 0; f < o->flows; f++) {
+		struct sockaddr_in src = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(lbv_client_addr(f % o->clients)),
+					  .sin_port = htons(port[f])};
+		fd[f] = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fd[f] < 0 || bind(fd[f], (struct sockaddr *)&src, sizeof src) < 0) {
+			fprintf(stderr, "%s: flow %u from %s:%u: %s\n", prog, f, inet_ntoa(src.sin_addr), port[f],
+				strerror(errno));
+			free(fd);
+			return NULL;
 		}
 	}
-	free(used);
 	return fd;
-err:
-	free(used);
-	free(fd);
-	return NULL;
+}
+
+static void print_flows(const struct opts *o, const uint16_t *port)
+{
+	char vip[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &o->vip, vip, sizeof vip);
+	for (uint32_t f = 0; f < o->flows; f++) {
+		struct in_addr a = {.s_addr = htonl(lbv_client_addr(f % o->clients))};
+		printf("%u %s %u %s %u\n", f, inet_ntoa(a), port[f], vip, o->port);
+	}
 }
 
 static int cmp_phase(const void *a, const void *b, void *ph)
@@ -164,7 +194,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	qsort_r(order, o.flows, sizeof *order, cmp_phase, phase);
-	int *fd = open_flows(&o, &rng);
+	uint16_t *port = choose_ports(&o, &rng);
+	if (!port)
+		return 1;
+	if (o.print_flows) {
+		print_flows(&o, port);
+		free(port);
+		free(phase);
+		free(order);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	int *fd = open_flows(&o, port);
 	struct lbv_sent *rec = malloc((total ? total : 1) * sizeof *rec);
 	uint32_t *seq = calloc(o.flows, sizeof *seq);
 	uint8_t *pkt = calloc(1, o.size);
@@ -175,6 +215,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	prctl(PR_SET_TIMERSLACK, 1UL);
 	size_t payload = o.size - LBV_IPV4_UDP_HDR;
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_addr = o.vip, .sin_port = htons(o.port)};
 	struct lbv_log_head head = {.magic = LBV_LOG_MAGIC, .kind = LBV_LOG_SENT, .flows = o.flows};
 	uint64_t end = o.start_ns + o.duration_ns;
 	int rc = 0;
@@ -204,7 +245,7 @@ int main(int argc, char **argv)
 		lbv_put32(pkt + 8, seq[f]);
 		lbv_put64(pkt + 16, now);
 		sent_or_failed++;
-		if (send(fd[f], pkt, payload, 0) == (ssize_t)payload)
+		if (sendto(fd[f], pkt, payload, 0, (struct sockaddr *)&dst, sizeof dst) == (ssize_t)payload)
 			rec[head.count++] = (struct lbv_sent){.flow = f, .seq = seq[f], .t_ns = now};
 		else
 			head.errors++; /* a sequence number that never left: not in the log, not sent */
@@ -221,6 +262,7 @@ int main(int argc, char **argv)
 	for (uint32_t f = 0; f < o.flows; f++)
 		close(fd[f]);
 	free(fd);
+	free(port);
 	free(rec);
 	free(seq);
 	free(pkt);

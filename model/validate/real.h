@@ -45,6 +45,10 @@ struct real_meta {
 	int failed_node;          /* its node, -1 */
 };
 
+/* The node whose router-side address addr is ("10.10.<i>.2", testbed.sh);
+ * -1 for any other text. */
+int real_node_of(const char *addr);
+
 /* Parses failures.log into m (kinds by the core's names, lbcore/lb_failure.h). */
 gboolean real_failures_load(const char *raw, struct real_meta *m, GError **err);
 
@@ -63,11 +67,47 @@ struct real_packets {
 	unsigned n_nodes;
 	/* per bin: sent, delivered, lost, blackhole (by flow); per bin and node: rx */
 	uint64_t *bin_sent, *bin_delivered, *bin_lost, *bin_blackhole, *node_rx;
+	/* per flow: the nodes that received its packets sent before the
+	 * failure (before fail_begin_ns; all of them without a failure) */
+	uint32_t n_flows;
+	lb_nodeset *flow_nodes;
 };
 
 gboolean real_packets_load(const char *raw, const struct scenario *sc, const struct real_meta *m,
 			   struct real_packets *p, GError **err);
 void real_packets_free(struct real_packets *p);
+
+/* Per-flow agreement (flow_agree.c): for every flow, the node the real
+ * router sent it to before the failure against the node lbsim's router
+ * (lb_router built from the scenario) picks for its 5-tuple. */
+struct real_agreement {
+	bool predicted;         /* the scenario's router hash is the kernel's (linux): lbsim can say */
+	bool order_natural;     /* the router's route lists its next hops in node order */
+	unsigned flows;         /* in the sender's flow table */
+	unsigned compared;      /* flows that reached exactly one node before the failure */
+	unsigned agree;         /* of those, lbsim's node */
+	unsigned split;         /* flows that reached two or more nodes before the failure */
+	unsigned routeget_compared, routeget_agree; /* `ip route get` (the kernel's own answer) vs real */
+	char order[256];        /* the route's next hops as node ids, "0;1;2;3" */
+};
+
+/* Reads raw/flows.txt ("FLOW SRC SPORT DST DPORT", UDP), raw/route-at-start.txt
+ * (the next hops' order) and raw/route-get.txt ("FLOW NEXTHOP"), compares
+ * with flow_nodes (n_flows) and writes out_csv (flow_agreement.csv:
+ * flow,src,sport,dst,dport,real_node,route_get_node,lbsim_node,agree;
+ * real_node -1: no packet before the failure, -2: several nodes).  Without
+ * flows.txt (older logs): FALSE with *missing set and nothing written.  The
+ * router's k-th next hop in lbsim (node ids in ascending order) is the
+ * route's k-th next hop on the real router, mapped by address (10.10.<i>.2
+ * is node i). */
+gboolean real_flow_agreement(const char *raw, const struct scenario *sc, const lb_nodeset *flow_nodes,
+			     uint32_t n_flows, const char *out_csv, struct real_agreement *a, bool *missing,
+			     GError **err);
+
+/* The repetition's component timing (real_timing.c) as timing.csv: one
+ * row per trigger, the seconds each step took. */
+extern const char real_timing_header[];
+GString *real_timing_csv(const GArray *ev);
 
 /* "FILE: what" errors of the analysis. */
 #define REAL_ERROR (real_error_quark())

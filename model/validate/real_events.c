@@ -11,6 +11,8 @@
  *       "sent to neighbor A 4/0 (Hold Timer Expired)" -> hold_expiry (node of A)
  *       "sent to neighbor A ... (Cease/BFD Down)"     -> peer_down (node of A): bgpd
  *                                                        drops the session on BFD's word
+ *   frr/n<i>-bgpd.log  node i's bgpd ("debug bgp updates out"):
+ *       "uX:sY send UPDATE w/ attr: ... metric M"      -> update_sent (node i, M)
  *   frr/router-bfdd.log  FRR's bfdd (failover = bfd):
  *       "state-change: [... peer:A ...] up -> down"   -> detect by the router (value A)
  *       "Tx route add VRF 0 VIP/32 metric M ... count K" + K "nhop [k]: A" lines,
@@ -36,7 +38,7 @@
 
 G_DEFINE_QUARK(lbv-real-error-quark, real_error)
 
-static int node_of(const char *addr)
+int real_node_of(const char *addr)
 {
 	unsigned i, last;
 	char tail;
@@ -228,12 +230,12 @@ static void load_bgpd(const char *text, const char *vip, const struct real_meta 
 			if (paren)
 				*paren = '\0';
 			const char *mm = strstr(s, " metric ");
-			add(ev, tr, node_of(addr), "update_rx", mm ? strtoll(mm + 8, NULL, 10) : -1, false, 0);
+			add(ev, tr, real_node_of(addr), "update_rx", mm ? strtoll(mm + 8, NULL, 10) : -1, false, 0);
 		} else if ((s = strstr(*l, "sent to neighbor ")) && sscanf(s, "sent to neighbor %63s", addr) == 1) {
 			if (strstr(s, "(Hold Timer Expired)"))
-				add(ev, tr, node_of(addr), "hold_expiry", -1, false, 0);
+				add(ev, tr, real_node_of(addr), "hold_expiry", -1, false, 0);
 			else if (strstr(s, "(Cease/BFD Down)"))
-				add(ev, tr, node_of(addr), "peer_down", -1, false, 0);
+				add(ev, tr, real_node_of(addr), "peer_down", -1, false, 0);
 		} else if ((s = strstr(*l, add_prefix)) &&
 			   sscanf(s + strlen(add_prefix), "metric %u tag %*u count %u", &metric, &count) == 2) {
 			lb_nodeset set = 0;
@@ -241,7 +243,7 @@ static void load_bgpd(const char *text, const char *vip, const struct real_meta 
 				const char *nh = strstr(l[1], "nhop [");
 				if (!nh || sscanf(nh, "nhop [%*u]: %63s", addr) != 1)
 					break;
-				int id = node_of(addr);
+				int id = real_node_of(addr);
 				if (id >= 0)
 					set |= lb_nodeset_bit((unsigned)id);
 				l++;
@@ -250,6 +252,25 @@ static void load_bgpd(const char *text, const char *vip, const struct real_meta 
 		} else if (strstr(*l, del_prefix)) {
 			add(ev, tr, -1, "route_change", -1, true, 0);
 		}
+	}
+}
+
+/* A node's bgpd debug log ("debug bgp updates out"): each UPDATE it sends
+ * with the VIP's attributes, "uX:sY send UPDATE w/ attr: ..., metric M, ..."
+ * -> update_sent (node, M): where the node's advertising path ends. */
+static void load_node_bgpd(const char *text, int node, const struct real_meta *m, GArray *ev)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++) {
+		uint64_t t;
+		const char *s = strstr(*l, " send UPDATE w/ attr: ");
+		if (!s || !parse_utc_us(*l, &t))
+			continue;
+		int64_t tr = rel(m, t);
+		if (frozen(m, node, tr))
+			continue;
+		const char *mm = strstr(s, " metric ");
+		add(ev, tr, node, "update_sent", mm ? strtoll(mm + 8, NULL, 10) : -1, false, 0);
 	}
 }
 
@@ -263,7 +284,7 @@ static void load_bfdd(const char *text, const struct real_meta *m, GArray *ev)
 		char addr[64];
 		if (parse_utc_us(*l, &t) && strstr(*l, "state-change:") && strstr(*l, "up -> down") && s &&
 		    sscanf(s, " peer:%63[0-9.]", addr) == 1)
-			add(ev, rel(m, t), -1, "detect", node_of(addr), false, 0);
+			add(ev, rel(m, t), -1, "detect", real_node_of(addr), false, 0);
 	}
 }
 
@@ -292,7 +313,7 @@ static void load_routes(const char *text, const char *vip, const struct real_met
 		for (const char *v = s; !deleted && (v = strstr(v, "via ")); v += 4) {
 			char addr[64];
 			int id;
-			if (sscanf(v, "via %63s", addr) == 1 && (id = node_of(addr)) >= 0)
+			if (sscanf(v, "via %63s", addr) == 1 && (id = real_node_of(addr)) >= 0)
 				set |= lb_nodeset_bit((unsigned)id);
 		}
 		int64_t tr = rel(m, t);
@@ -325,6 +346,11 @@ GArray *real_events_load(const char *raw, const struct scenario *sc, const struc
 		add(ev, f->t_ns, f->node, lb_failure_info(f->kind)->event, -1, false, 0);
 	}
 	load_bgpd(bgpd, vip, m, ev);
+	for (unsigned i = 0; i < sc->nodes; i++) {
+		g_autofree gchar *name = g_strdup_printf("frr/n%u-bgpd.log", i);
+		g_autofree gchar *text = read_text(raw, name, true, NULL);
+		load_node_bgpd(text, (int)i, m, ev);
+	}
 	g_autofree gchar *bfdd = read_text(raw, "frr/router-bfdd.log", true, NULL);
 	load_bfdd(bfdd, m, ev);
 	lb_nodeset at_t0 = 0;

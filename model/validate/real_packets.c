@@ -18,8 +18,16 @@
  * is the per-packet counterpart of the dead node's nftables drop counter
  * (analyze.c reports both; doc/validation.md compares them).
  *
- * Bins: sent and lost by send time, delivered and per-node receptions by
- * arrival time, as the simulator bins its events by when they happen. */
+ * Per flow, the nodes that received its packets sent before the failure:
+ * where the real router hashed it (flow_agree.c compares with lbsim).
+ *
+ * Bins: sent and lost by send time, delivered by arrival time, as the
+ * simulator bins its events by when they happen.  Per-node receptions
+ * (nodes.csv, peak_node_share) by send time: the router forwards a packet
+ * microseconds after it is sent, while a receiver that the loaded machine
+ * does not schedule for a few ms logs a backlog at once, which binned by
+ * arrival shows one node alone in a bin (a peak share of 1 under hold,
+ * where the router never sends all traffic to one node). */
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +72,7 @@ void real_packets_free(struct real_packets *p)
 	g_free(p->bin_lost);
 	g_free(p->bin_blackhole);
 	g_free(p->node_rx);
+	g_free(p->flow_nodes);
 	memset(p, 0, sizeof *p);
 }
 
@@ -83,6 +92,8 @@ gboolean real_packets_load(const char *raw, const struct scenario *sc, const str
 	p->bin_lost = g_new0(uint64_t, p->n_bins);
 	p->bin_blackhole = g_new0(uint64_t, p->n_bins);
 	p->node_rx = g_new0(uint64_t, p->n_bins * p->n_nodes);
+	p->n_flows = F;
+	p->flow_nodes = g_new0(lb_nodeset, (size_t)F + 1);
 	p->send_errors = sh.errors;
 	p->late_max_ns = sh.late_max_ns;
 	p->first_loss_ns = p->last_loss_ns = REAL_NEVER;
@@ -126,10 +137,12 @@ gboolean real_packets_load(const char *raw, const struct scenario *sc, const str
 			}
 			rx_node[slot] = (uint8_t)(n + 1);
 			rx_sent_t[slot] = (int64_t)(r->t_sent_ns - m->t0_ns);
+			if (m->t_fail_ns == REAL_NEVER || rx_sent_t[slot] < m->fail_begin_ns)
+				p->flow_nodes[r->flow] |= lb_nodeset_bit(n);
 			p->delivered++;
 			size_t b = bin_of((int64_t)(r->t_rcvd_ns - m->t0_ns), sc->bin_ns, p->n_bins);
 			p->bin_delivered[b]++;
-			p->node_rx[b * p->n_nodes + n]++;
+			p->node_rx[bin_of(rx_sent_t[slot], sc->bin_ns, p->n_bins) * p->n_nodes + n]++;
 		}
 	}
 

@@ -154,8 +154,17 @@ build_topology() {
 	make_ns r
 	make_ns bp
 	for ((i = 0; i < LBV_NODES; i++)); do make_ns "n$i"; done
-	nsx r sysctl -qw net.ipv4.ip_forward=1 net.ipv4.fib_multipath_hash_policy=1 >/dev/null ||
-		die "cannot set the router's forwarding and L4 multipath hash"
+	# The router's multipath hash: with the scenario's ecmp_hash = linux, its
+	# policy and seed (fib_multipath_hash_seed, Linux 6.11+), so lbsim can say
+	# where each flow goes; otherwise L4 with the kernel's random seed.
+	if [ "$LBV_ECMP_HASH" = linux ]; then
+		nsx r sysctl -qw net.ipv4.ip_forward=1 net.ipv4.fib_multipath_hash_policy="$LBV_HASH_POLICY" \
+			net.ipv4.fib_multipath_hash_seed="$LBV_HASH_SEED" >/dev/null ||
+			die "cannot set the router's multipath hash policy $LBV_HASH_POLICY and seed $LBV_HASH_SEED (fib_multipath_hash_seed needs Linux 6.11+)"
+	else
+		nsx r sysctl -qw net.ipv4.ip_forward=1 net.ipv4.fib_multipath_hash_policy=1 >/dev/null ||
+			die "cannot set the router's forwarding and L4 multipath hash"
+	fi
 	# client <-> router
 	ip -n "$LBV_TAG-c" link add eth0 type veth peer name c0 netns "$LBV_TAG-r" || die "veth client"
 	ip -n "$LBV_TAG-r" addr add 10.30.0.1/16 dev c0
@@ -268,6 +277,8 @@ write_frr_configs() {
 		frr_common "n$i" zebra >"$d/n$i-zebra.conf"
 		{
 			frr_common "n$i" bgpd
+			# the UPDATEs the node sends: the end of its advertising path
+			printf 'debug bgp updates out\n'
 			printf 'route-map LBV-MED-%s permit 10\n set metric %s\nexit\n' "$LBV_BASE_METRIC" "$LBV_BASE_METRIC"
 			echo "router bgp $NODE_AS"
 			echo " bgp router-id 10.10.$i.2"
@@ -331,13 +342,37 @@ wait_converged() {
 
 # --- the repetition ------------------------------------------------------------
 
+sender_args() {
+	echo --vip "$LBV_VIP" --port "$DATA_PORT" --flows "$LBV_FLOWS" --rate "$LBV_PKT_RATE" --size "$LBV_PKT_SIZE" \
+		--clients "$LBV_CLIENTS" --start "$T0" --duration "$LBV_DURATION_NS" --seed "$LBV_SEED" --log "$LIVE/send.bin"
+}
+
+# Where the router's kernel sends each flow before the run: the sender's
+# flow table (lbv-send --print-flows: "FLOW SRC SPORT DST DPORT") and, per flow,
+# `ip route get VIP from SRC iif c0 ipproto udp sport S dport P` in the
+# router, i.e. the input path of a forwarded packet (doc/ecmp.md, fact 12),
+# as "FLOW NEXTHOP" lines (NEXTHOP "-" when the answer names none).
+route_get_flows() {
+	local flows=$LIVE/flows.txt
+	# shellcheck disable=SC2046
+	nsx c "$LBV_HELPERS/lbv-send" $(sender_args) --print-flows >"$flows" || die "lbv-send --print-flows failed"
+	awk '{print "route get " $4 " from " $2 " iif c0 ipproto udp sport " $3 " dport " $5}' "$flows" \
+		>"$LIVE/route-get.batch"
+	nsx r ip -o -batch "$LIVE/route-get.batch" >"$LIVE/route-get.out" 2>"$LIVE/route-get.err"
+	awk 'NR == FNR {flow[FNR] = $1; next}
+	     {via = "-"; for (i = 1; i < NF; i++) if ($i == "via") via = $(i + 1); print flow[FNR], via}' \
+		"$flows" "$LIVE/route-get.out" >"$LIVE/route-get.txt"
+	[ "$(wc -l <"$LIVE/route-get.txt")" -eq "$LBV_FLOWS" ] ||
+		echo "testbed: ip route get answered $(wc -l <"$LIVE/route-get.txt") of $LBV_FLOWS flows" >&2
+}
+
 start_agent() { # I
 	local i=$1
 	# ip netns exec execs the program: $! is the program's own PID
 	ip netns exec "$LBV_TAG-n$i" "$LBV_HELPERS/lbv-agentd" --id "$i" --nodes "$LBV_NODES" --bp-base 10.20.0.1 --port "$HB_PORT" \
 		--interval "$LBV_HB_INTERVAL_NS" --misses "$LBV_HB_MISSES" --base-metric "$LBV_BASE_METRIC" \
 		--reduction "$LBV_REDUCTION" --restore-wait "$LBV_RESTORE_WAIT_NS" --refresh "$LBV_REFRESH_NS" \
-		--failover "$LBV_FAILOVER" --vty "$LIVE/frr/n$i/bgpd.vty" --asn "$NODE_AS" --vip "$LBV_VIP" \
+		--failover "$LBV_FAILOVER" --isolation "$LBV_ISOLATION" --vty "$LIVE/frr/n$i/bgpd.vty" --asn "$NODE_AS" --vip "$LBV_VIP" \
 		--seed "$LBV_SEED" --log "$LIVE/agent-$i.log" --until "$UNTIL" 2>>"$LIVE/agent-$i.err" &
 	track $! "agent-n$i"
 }
@@ -475,6 +510,8 @@ run() {
 	track $! ip-monitor
 	wait_converged
 	nsx r ip -o route show "$LBV_VIP/32" >"$LIVE/route-at-start.txt"
+	T0=1 # lbv-send --print-flows: the flow table does not depend on the start
+	route_get_flows
 
 	# T0: after the agents settle, plus the repetition's random phase delay
 	local settle=1500000000
@@ -490,9 +527,8 @@ run() {
 	done
 	printf 'T0_NS=%s\nPHASE_DELAY_NS=%s\nTAG=%s\nFRR=%s\n' "$T0" "$LBV_PHASE_DELAY_NS" "$LBV_TAG" "$FRR_VERSION" \
 		>"$LIVE/meta.env"
-	ip netns exec "$LBV_TAG-c" "$LBV_HELPERS/lbv-send" --vip "$LBV_VIP" --port "$DATA_PORT" --flows "$LBV_FLOWS" --rate "$LBV_PKT_RATE" \
-		--size "$LBV_PKT_SIZE" --clients "$LBV_CLIENTS" --start "$T0" --duration "$LBV_DURATION_NS" \
-		--seed "$LBV_SEED" --log "$LIVE/send.bin" 2>>"$LIVE/send.err" &
+	# shellcheck disable=SC2046
+	ip netns exec "$LBV_TAG-c" "$LBV_HELPERS/lbv-send" $(sender_args) 2>>"$LIVE/send.err" &
 	local sender=$!
 	track "$sender" sender
 	: >"$LIVE/failures.log"

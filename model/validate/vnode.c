@@ -1,34 +1,94 @@
-/* vnode.c - see vnode.h.  The wiring follows model/sim/node.c
- * (active_changed, heartbeat_fire, agent_fire) so the real node decides as
- * the simulated one does. */
+/* vnode.c - see vnode.h: lb_node plus a timer queue, driven by the
+ * caller's clock. */
 #include "vnode.h"
 
+#include <errno.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "lbcore/lb_hash.h"
+#include "lbcore/lb_timerq.h"
+
+/* lb_node asks for a few timers (heartbeat, agent, strategy, advertising
+ * path); this is ample. */
+#define VNODE_TIMERS 64
 
 struct vnode {
 	struct vnode_params p;
-	struct lb_member *member;
-	struct lb_agent *agent;
-	lb_nodeset active;
+	struct lb_node *node;
+	struct lb_timerq *tq;
+	struct lb_hasher hasher; /* lb_node needs one; unused without steering */
+	vnode_act_fn act;
+	void *user;
+	uint64_t overflows;
 };
 
-struct vnode *vnode_create(const struct vnode_params *p)
+struct lb_node_params vnode_node_params(const struct vnode_params *p)
 {
-	if (p->nodes == 0 || p->nodes > LB_MAX_NODES || p->self >= p->nodes)
+	/* The data path is off (the testbed's nodes do not steer), so the
+	 * owner table and the flow-state table are never used: the cheapest
+	 * kind and the smallest tables. */
+	struct lb_session_params tiny = {.capacity = 8, .idle_timeout_ns = 60 * LB_NS_PER_S};
+	struct lb_node_params np = {
+		.self = p->self,
+		.peers = lb_nodeset_first(p->nodes),
+		.heartbeat_interval_ns = p->heartbeat_ns,
+		.heartbeat_misses = p->misses,
+		.heartbeat_phase_ns = p->heartbeat_phase_ns,
+		.base_metric = p->base_metric,
+		.metric_reduction = p->reduction,
+		.restore_wait_ns = p->restore_wait_ns,
+		.refresh_ns = p->refresh_ns,
+		.first_refresh_ns = p->first_refresh_ns,
+		.isolation = p->isolation,
+		.owner = {.kind = LB_OWNER_MODULO},
+		.steering = false,
+		.session_cache = false,
+		.cache = tiny,
+		.table = tiny,
+		/* No simulated delay on the advertising path: the real vty
+		 * round trip and the node's real bgpd queue are the delay
+		 * (vnode.h). */
+		.profile = LB_PROFILE_IDEAL,
+		.advertise_delay_ns = 0,
+		.update_queue_hold_ns = 0,
+		.strategy = p->strategy,
+		/* bfd's node side is a timer of its own that sends session
+		 * packets; the daemon ignores them (bfdd sends the real ones),
+		 * but lb_node needs a positive interval to arm it */
+		.session_interval_ns = p->heartbeat_ns,
+	};
+	for (unsigned i = 0; i < LB_STRATEGY_MAX_PHASES; i++)
+		np.strategy_phase[i] = p->strategy_phase[i];
+	return np;
+}
+
+static void node_act(void *user, const struct lb_node_action *a)
+{
+	struct vnode *v = user;
+	if (a->kind == LB_NA_TIMER) {
+		if (lb_timerq_apply(v->tq, 0, &a->timer) < 0)
+			v->overflows++;
+		return;
+	}
+	v->act(v->user, a);
+}
+
+struct vnode *vnode_create(const struct vnode_params *p, vnode_act_fn act, void *user)
+{
+	if (!p || !act || !p->strategy || p->nodes == 0 || p->nodes > LB_MAX_NODES || p->self >= p->nodes)
 		return NULL;
 	struct vnode *v = calloc(1, sizeof *v);
 	if (!v)
 		return NULL;
 	v->p = *p;
-	struct lb_member_params mp = {.self = p->self, .peers = lb_nodeset_first(p->nodes),
-				      .interval_ns = p->heartbeat_ns, .misses = p->misses};
-	struct lb_agent_params ap = {.self = p->self, .base_metric = p->base_metric, .reduction = p->reduction,
-				     .restore_wait_ns = p->restore_wait_ns, .refresh_ns = p->refresh_ns,
-				     .first_refresh_ns = p->first_refresh_ns};
-	v->member = lb_member_create(&mp);
-	v->agent = lb_agent_create(&ap);
-	if (!v->member || !v->agent) {
+	v->act = act;
+	v->user = user;
+	struct lb_node_params np = vnode_node_params(p);
+	np.hasher = &v->hasher;
+	np.act = node_act;
+	np.user = v;
+	v->tq = lb_timerq_create(VNODE_TIMERS);
+	if (!v->tq || lb_hasher_init(&v->hasher, LB_HASH_CRC32C, 0) < 0 || !(v->node = lb_node_create(&np))) {
 		vnode_free(v);
 		return NULL;
 	}
@@ -39,76 +99,49 @@ void vnode_free(struct vnode *v)
 {
 	if (!v)
 		return;
-	lb_agent_free(v->agent);
-	lb_member_free(v->member);
+	lb_node_free(v->node);
+	lb_timerq_free(v->tq);
 	free(v);
 }
 
-static void push(struct vnode_actions *out, struct vnode_action a)
+void vnode_start(struct vnode *v, uint64_t now)
 {
-	if (out->n < VNODE_MAX_ACTIONS)
-		out->a[out->n++] = a;
+	lb_node_start(v->node, now);
 }
 
-static void agent_out(struct vnode_actions *out, int rc, const struct lb_agent_out *o)
+int vnode_heartbeat(struct vnode *v, unsigned peer, uint32_t health, uint64_t now)
 {
-	if (rc > 0 && o->advertise)
-		push(out, (struct vnode_action){.kind = VNODE_ADVERTISE, .metric = o->metric, .reason = o->reason});
+	if (peer >= v->p.nodes || peer == v->p.self)
+		return -EINVAL;
+	lb_node_rx_heartbeat(v->node, peer, health, now);
+	return 0;
 }
 
-static void active_changed(struct vnode *v, uint64_t now, struct vnode_actions *out)
+void vnode_run(struct vnode *v, uint64_t now)
 {
-	lb_nodeset prev = v->active;
-	v->active = lb_member_active(v->member);
-	for (unsigned p = 0; p < v->p.nodes; p++) {
-		if (lb_nodeset_has(prev, p) != lb_nodeset_has(v->active, p))
-			push(out, (struct vnode_action){.kind = lb_nodeset_has(prev, p) ? VNODE_DETECT : VNODE_PEER_UP,
-							.peer = p, .set = v->active});
-	}
-	if (v->p.readvertise) {
-		struct lb_agent_out o;
-		agent_out(out, lb_agent_on_active_set(v->agent, v->active, now, &o), &o);
-	}
-}
-
-void vnode_start(struct vnode *v, uint64_t now, struct vnode_actions *out)
-{
-	out->n = 0;
-	lb_member_start(v->member, now);
-	v->active = lb_member_active(v->member);
-	struct lb_agent_out o;
-	agent_out(out, lb_agent_start(v->agent, v->active, now, &o), &o);
-}
-
-void vnode_tick(struct vnode *v, uint64_t now, struct vnode_actions *out)
-{
-	out->n = 0;
-	if (lb_member_tick(v->member, now) > 0)
-		active_changed(v, now, out);
-}
-
-int vnode_heartbeat(struct vnode *v, unsigned peer, uint32_t health, uint64_t now, struct vnode_actions *out)
-{
-	out->n = 0;
-	int rc = lb_member_heartbeat(v->member, peer, health, now);
-	if (rc > 0)
-		active_changed(v, now, out);
-	return rc < 0 ? rc : 0;
-}
-
-void vnode_timer(struct vnode *v, uint64_t now, struct vnode_actions *out)
-{
-	out->n = 0;
-	struct lb_agent_out o;
-	agent_out(out, lb_agent_tick(v->agent, now, &o), &o);
+	unsigned owner;
+	uint32_t id;
+	uint64_t at;
+	while (lb_timerq_pop(v->tq, now, &owner, &id, &at) == 1)
+		lb_node_timer(v->node, id, now - at > v->p.heartbeat_ns ? now : at);
 }
 
 uint64_t vnode_next_deadline(const struct vnode *v)
 {
-	return lb_agent_next_deadline(v->agent);
+	return lb_timerq_next(v->tq);
 }
 
-lb_nodeset vnode_active(const struct vnode *v)
+lb_nodeset vnode_view(const struct vnode *v)
 {
-	return v->active;
+	return lb_node_view(v->node);
+}
+
+uint32_t vnode_metric(const struct vnode *v)
+{
+	return lb_node_metric(v->node);
+}
+
+uint64_t vnode_overflows(const struct vnode *v)
+{
+	return v->overflows;
 }

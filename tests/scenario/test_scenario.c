@@ -690,7 +690,9 @@ static void test_routers(void)
 		CU_ASSERT_PTR_NULL(x);
 		scenario_free(x);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(err);
-		const char *msg = strstr(err->message, ": ") + 2;
+		const char *sep = strstr(err->message, ": ");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(sep);
+		const char *msg = sep + 2;
 		if (strcmp(msg, bad[i].rest) != 0)
 			fprintf(stderr, "\n got: %s\nwant: %s\n", msg, bad[i].rest);
 		CU_ASSERT_STRING_EQUAL(msg, bad[i].rest);

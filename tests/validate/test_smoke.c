@@ -111,6 +111,19 @@ static void test_readvertise_smoke(void)
 	CU_ASSERT(lost >= lo && lost <= hi);
 	CU_ASSERT(blackhole >= 0.95 * lost); /* lost at the dead node, not elsewhere */
 	CU_ASSERT(csv_value(real, "t_readvertise_s") > 0);
+	/* every flow went, before the failure, to the node lbsim's router
+	 * (the Linux hash with the scenario's seed and policy, hash-threshold
+	 * over the route's next hops) picks for its 5-tuple: the testbed sets
+	 * the router's seed and policy and sends from unconnected sockets */
+	double compared = csv_value(real, "flows_compared"), agreement = csv_value(real, "flow_agreement");
+	printf("  flow agreement %.4f over %.0f flows, ip route get %.4f\n", agreement, compared,
+	       csv_value(real, "route_get_agreement"));
+	CU_ASSERT(compared >= 0.99 * 2000);
+	CU_ASSERT_DOUBLE_EQUAL(agreement, 1.0, 1e-9);
+	/* the component timing was written: the node's bgpd queue (50 ms) is in it */
+	g_autofree gchar *timing = g_build_filename(out, "timing.csv", NULL);
+	g_autofree gchar *ttext = NULL;
+	CU_ASSERT(g_file_get_contents(timing, &ttext, NULL, NULL) && strstr(ttext, "\nadvertise,node_queue_s,"));
 
 	g_autofree gchar *sim = g_build_filename(out, "sim", "summary.csv", NULL);
 	CU_ASSERT(csv_value(sim, "lost") > 0);
