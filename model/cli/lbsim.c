@@ -6,7 +6,7 @@
  *   lbsim plot DIR
  *   lbsim hash [--seed N] tcp|udp SRC SPORT DST DPORT
  *   lbsim where FILE [--set ...] [--fail NODE] tcp|udp SRC SPORT DST DPORT
- *   lbsim validate FILE [--reps N] [--set ...] [--seed N] [-o DIR]   (root; doc/validation.md)
+ *   lbsim validate FILE [--reps N] [--real DIR] [--set ...] [--seed N] [-o DIR]   (root; doc/validation.md)
  *   lbsim version
  *
  * Exit status: 0 success; 1 a run failed (e.g. its accounting did not
@@ -51,7 +51,7 @@ static void usage(FILE *f)
 	      "       lbsim hash [--seed N] tcp|udp SRC SPORT DST DPORT\n"
 	      "       lbsim where FILE [--set group.key=value ...] [--fail NODE] tcp|udp SRC SPORT DST DPORT\n"
 	      "       lbsim export DIR... -o FILE.sqlite\n"
-	      "       lbsim validate FILE [--reps N] [--set group.key=value ...] [--seed N] [-o DIR]   (root)\n"
+	      "       lbsim validate FILE [--reps N] [--real DIR] [--set group.key=value ...] [--seed N] [-o DIR]   (root)\n"
 	      "       lbsim version\n",
 	      f);
 }
