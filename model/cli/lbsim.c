@@ -30,6 +30,7 @@
 #include "output.h"
 #include "scenario.h"
 #include "sweep.h"
+#include "datadir.h"
 #include "validate.h"
 #include "version.h"
 #include "world.h"
@@ -391,15 +392,14 @@ static int cmd_describe(const struct cli *c)
 	return 0;
 }
 
-/* Runs analysis/plot-run.sh DIR from the source tree (LBSIM_ANALYSIS overrides). */
+/* Runs analysis/plot.sh DIR (datadir.h: where it is). */
 static int cmd_plot(int argc, char **argv)
 {
 	if (argc != 3) {
 		usage(stderr);
 		return 2;
 	}
-	const char *adir = g_getenv("LBSIM_ANALYSIS");
-	g_autofree gchar *script = g_build_filename(adir ? adir : LBSIM_ANALYSIS_DIR, "plot.sh", NULL);
+	g_autofree gchar *script = g_build_filename(lbsim_place(LBSIM_ANALYSIS_DIR), "plot.sh", NULL);
 	char *args[] = {"sh", script, argv[2], NULL};
 	g_autoptr(GError) err = NULL;
 	int status = 0;

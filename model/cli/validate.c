@@ -24,6 +24,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "validate.h"
 
+#include "datadir.h"
+
 #include <glib.h>
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -57,14 +59,12 @@ static void on_signal(int sig)
 
 static const char *helpers_dir(void)
 {
-	const char *e = g_getenv("LBSIM_VALIDATE_HELPERS");
-	return e ? e : LBV_HELPER_DIR;
+	return lbsim_place(LBSIM_VALIDATE_HELPERS);
 }
 
 static const char *testbed_script(void)
 {
-	const char *e = g_getenv("LBSIM_VALIDATE_SCRIPT");
-	return e ? e : LBV_SCRIPT;
+	return lbsim_place(LBSIM_VALIDATE_SCRIPT);
 }
 
 static void usage(void)
@@ -346,8 +346,7 @@ static int run_sim(const char *file, const struct vopts *o, unsigned reps, const
 
 static void plot(const char *dir, const struct scenario *sc)
 {
-	const char *adir = g_getenv("LBSIM_ANALYSIS");
-	g_autofree gchar *script = g_build_filename(adir ? adir : LBSIM_ANALYSIS_DIR, "validation.gp", NULL);
+	g_autofree gchar *script = g_build_filename(lbsim_place(LBSIM_ANALYSIS_DIR), "validation.gp", NULL);
 	g_autofree gchar *expr = g_strdup_printf("csv='%s/comparison.csv'; out='%s/comparison'; labels='%s'; "
 						  "profiles='%s'; label='%s: real (mean, sd) against simulated'",
 						  dir, dir, sc->failover->name,

@@ -1,4 +1,4 @@
-/* lb_agent.c - seed 004's re-advertisement state machine; see lb_agent.h. */
+/* lb_agent.c - the re-advertisement state machine of US 8,972,602; see lb_agent.h. */
 #include <errno.h>
 #include <stdlib.h>
 

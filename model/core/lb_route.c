@@ -9,8 +9,8 @@
  * (a scan of 64 entries), so each event reports the set the FIB should
  * install.  Invariants: neighbour i has a route iff bit i of `have`;
  * best = {i in have : metric[i] = min metric}; best_metric =
- * LB_ROUTE_METRIC_NONE iff have = 0.  Source: DESIGN.md section 1 (seed
- * US8972602: a dead node's stale route stays until the hold timer expires;
+ * LB_ROUTE_METRIC_NONE iff have = 0.  Source: US 8,972,602 (the ECMP
+ * re-advertisement patent): a dead node's stale route stays until the hold timer expires;
  * a better metric from the survivors removes it from the ECMP set at once).
  */
 #include "lbcore/lb_route.h"

@@ -1,5 +1,5 @@
-/* expect.c - the closed forms of a scenario's first crash (DESIGN section
- * 5); doc/model.md ("Expectations") derives each term and lists the grid
+/* expect.c - the closed forms of a scenario's first crash (premature restore
+ * included); doc/model.md ("Expectations") derives each term and lists the grid
  * test's worst errors.
  *
  * Every time is a law of the random timer phases (lb_strategy.h): the dead

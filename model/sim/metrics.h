@@ -26,7 +26,7 @@ enum sim_drop_cause {
 	SIM_DROP_N
 };
 
-/* The causes of DESIGN's summary.csv columns, in place; later causes
+/* The causes of summary.csv's first drop columns, in place; later causes
  * (router_down) are appended at the end of summary.csv. */
 #define SIM_DROP_DESIGN 6
 

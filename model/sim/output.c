@@ -101,7 +101,7 @@ void output_summary_row(GString *out, const struct scenario *sc, const struct si
 	expect_first_failure(sc, &e);
 	for (int f = 0; f < EXP_FIRST_LATER; f++)
 		append_expectation(out, &e, (enum expect_figure)f);
-	/* causes newer than DESIGN's six: count and window */
+	/* causes newer than the first six columns': count and window */
 	append_drops(out, &m->total, SIM_DROP_DESIGN, SIM_DROP_N);
 	for (int c = SIM_DROP_DESIGN; c < SIM_DROP_N; c++)
 		g_string_append_printf(out, ",%s", output_seconds(t[0], cause_window(m, c)));

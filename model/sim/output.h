@@ -1,4 +1,4 @@
-/* output.h - a run's result files (DESIGN section 4).
+/* output.h - a run's result files (doc/outputs.md).
  *
  * All files of one run are written into "<dir>.tmp" and renamed to <dir>
  * only when every file is complete, so a crash or Ctrl-C never leaves a

@@ -58,7 +58,7 @@ static void test_usage_errors(void)
 	CU_ASSERT_PTR_NOT_NULL(e3 && strstr(e3, "does-not-exist.ini"));
 }
 
-/* A good run: exit 0, summary on stdout, the files of DESIGN section 4. */
+/* A good run: exit 0, summary on stdout, the files of doc/outputs.md. */
 static void test_run_writes_results(void)
 {
 	g_autofree gchar *out_dir = g_build_filename(tmpdir, "good", NULL);

@@ -1,5 +1,5 @@
 /* End-to-end runs of small scenarios through the whole simulator (ns-3,
- * model/sim, model/core), asserting DESIGN section 5's closed forms with the
+ * model/sim, model/core), asserting the closed forms of doc/model.md with the
  * formula next to each bound. */
 #define _POSIX_C_SOURCE 200809L
 #include <CUnit/CUnit.h>

@@ -154,7 +154,7 @@ static void test_ipv6(void)
 /* The survivors do not re-advertise at the same instant (each detects on
  * its own heartbeat tick), so the first one's n - d route is installed
  * alone and draws all of the VIP's traffic until the next survivor's is
- * (DESIGN section 5).  From events.csv: t1 = the first install of a
+ * (doc/model.md, "Expectations").  From events.csv: t1 = the first install of a
  * one-node set at n - d, t2 = the next install.  When t2 - t1 spans two
  * bins, some bin lies inside it and one node received every packet the
  * router forwarded in it: peak_node_share = 1 (bound: >= 0.99).  The spike's

@@ -73,7 +73,7 @@ static bool netns_left(const char *prefix)
 	return out && strstr(out, prefix);
 }
 
-/* Readvertise on the real testbed.  Closed form (DESIGN section 5, as in
+/* Readvertise on the real testbed.  Closed form (doc/model.md, as in
  * model/sim/expect.c): lost = R/N x (detection + advertisement + the
  * router's route processing and install), all of it blackholed at the dead
  * node.  R = 2000 flows x 5 packets/s = 10,000/s, N = 4.  Detection happens

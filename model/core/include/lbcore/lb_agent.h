@@ -1,4 +1,4 @@
-/* lb_agent.h - the cluster agent of seed 004 (US 8,972,602): how a node
+/* lb_agent.h - the cluster agent of US 8,972,602: how a node
  * advertises the VIP to the upstream router and steers the router away from
  * a failed peer by re-advertising a better (lower) metric.
  *

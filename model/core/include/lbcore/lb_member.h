@@ -13,7 +13,7 @@
  * after a crash at t_f lies in [(misses-1) x interval, misses x interval]
  * plus one backplane delay, (misses - 1/2) x interval on average.
  *
- * Health (seed 004: "a health metric of the first intermediary device is
+ * Health (US 8,972,602: "a health metric of the first intermediary device is
  * below a threshold"): each heartbeat carries a health value; one below
  * health_threshold removes the peer at once, as if it had failed; a later
  * heartbeat at or above the threshold brings it back.  health_threshold = 0

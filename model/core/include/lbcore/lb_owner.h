@@ -1,7 +1,7 @@
 /* lb_owner.h - owner selection: which node of the active set owns a flow.
  *
  *  MODULO      the (hash mod N)-th of the active ids in ascending order
- *              (what seed 000 implies).  O(1).  One removal remaps about
+ *              (what US 2014/0301388 implies).  O(1).  One removal remaps about
  *              (N-1)/N of the flows.
  *  RENDEZVOUS  highest random weight (Thaler & Ravishankar 1998): the node
  *              with the largest mix(hash, node, seed).  O(N).  One removal

@@ -21,8 +21,8 @@
  * the caller can apply processing and FIB-install delays; the table never
  * sends or schedules anything.  A stale route with a worse metric stays in
  * the table, and returns to the best set if the better routes go back to
- * its metric before it expires: the "premature restore" of DESIGN.md
- * section 5.
+ * its metric before it expires: the "premature restore"
+ * (doc/model.md, "Expectations").
  *
  * Ownership and threads: the table owns its memory; event arrays belong to
  * the caller.  Not for concurrent use.  Time is caller-supplied ns.

@@ -1,4 +1,4 @@
-/* lb_session.h - the steering session cache (seed 000, US 2014/0301388):
+/* lb_session.h - the steering session cache (US 2014/0301388):
  * flow key -> owner node id, with creation and last-use time.
  *
  * Layout (bucketed linear probing over cache lines, after DPDK rte_hash's

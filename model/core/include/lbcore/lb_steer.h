@@ -1,4 +1,4 @@
-/* lb_steer.h - the steering decision of seed 000 (US 2014/0301388, claim 1),
+/* lb_steer.h - the steering decision of US 2014/0301388 (claim 1),
  * made by the node that received a packet (the flow receiver):
  *
  *   1. look the packet's tuple up in the steering session cache;

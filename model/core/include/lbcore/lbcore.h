@@ -2,7 +2,9 @@
  * library a real cluster node and router would run.  Pure C11 + libc. */
 #ifndef LBCORE_LBCORE_H
 #define LBCORE_LBCORE_H
+#include "lbcore/lb_version.h" /* generated: the build tree's, or the installed, include/lbcore/ */
 #include "lb_types.h"
+#include "lb_error.h"
 #include "lb_flow.h"
 #include "lb_hash.h"
 #include "lb_linux_hash.h"
