@@ -1,14 +1,20 @@
 /* lb_strategy.c - the registry of failover strategies; see lb_strategy.h.
- * One line per strategy. */
+ * A new strategy is its own file (lb_strategy_<name>.c defining
+ * `const struct lb_strategy lb_strategy_<name>`), its line here and its
+ * line in model/core/meson.build; nothing else names it. */
 #include "lbcore/lb_strategy.h"
 
 #include <string.h>
 
-static const struct lb_strategy *const registry[] = {
-	&lb_strategy_hold,
-	&lb_strategy_bfd,
-	&lb_strategy_readvertise,
-};
+#define LB_STRATEGIES(X) \
+	X(hold)          \
+	X(bfd)           \
+	X(readvertise)
+
+#define LB_STRATEGY_DECLARE(name) extern const struct lb_strategy lb_strategy_##name;
+LB_STRATEGIES(LB_STRATEGY_DECLARE)
+#define LB_STRATEGY_ENTRY(name) &lb_strategy_##name,
+static const struct lb_strategy *const registry[] = {LB_STRATEGIES(LB_STRATEGY_ENTRY)};
 
 const struct lb_strategy *lb_strategy_find(const char *name)
 {
