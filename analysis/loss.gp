@@ -166,7 +166,7 @@ do for [col=1:ncol] {
   set grid noytics
   set ylabel ''
   set style fill solid 1.0 border lc rgb '#333333'
-  if (whole) { set key at screen keyx, sy(strip_t) left top Left reverse samplen 1.5 spacing 1.0 font kf title "the router's installed route set" left } \
+  if (whole) { set key at screen keyx, sy(strip_t) left top Left reverse samplen 1.5 spacing 1.0 font kf title (routers > 1 ? "each router's installed route set" : "the router's installed route set") left } \
   else { unset key }
   set datafile separator whitespace
   plot lanes_f using (($1 + $2) / 2):($4 == 1 ? $3 : NaN):1:2:($3 - 0.38):($3 + 0.38) with boxxyerror \

@@ -18,7 +18,8 @@ here=$(dirname "$0")
 made=""
 notes=""
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 for rep in "$dir"/rep*/; do
 	[ -f "$rep/timeseries.csv" ] || continue
 	rep=${rep%/}

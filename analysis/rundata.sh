@@ -216,6 +216,12 @@ title=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 {
 	printf "%s: %s nodes, failover %s, owner %s, cache %s, ecmp %s", $c["scenario"], $c["nodes"], $c["failover"], $c["owner_hash"], $c["session_cache"], $c["ecmp"]
 	if ($c["sweep"] != "") printf " (%s)", $c["sweep"]
 	if ($c["replication"] != "") printf ", replication %s", $c["replication"] }' "$rep/summary.csv")
+# the command line's --set values (run.json "sets"), so that variants of one
+# scenario are told apart
+sets=$(awk '/"sets" *: *\[/ { on = 1; sub(/.*\[/, "") } on { s = s $0 } on && /\]/ { on = 0 }
+	END { sub(/\].*/, "", s); n = split(s, a, ","); for (i = 1; i <= n; i++) { v = a[i]; gsub(/^[ \t"]+|[ \t"]+$/, "", v); if (v != "") printf " --set %s", v } }' \
+	"$rep/run.json" 2>/dev/null || true)
+[ -n "$sets" ] && title="$title,$sets"
 summary=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 {
 	printf "%s packets lost of %s sent", $c["lost"], $c["sent"]
 	if ($c["flows_broken"] != "") printf ", %s of %s flows broken", $c["flows_broken"], $c["flows_total"]

@@ -42,7 +42,10 @@ one = npanels == 1
 LM = 80; TH = (nkeys > 2 ? 88 : 72); KW = 290; BM = 10
 # panel titles: one line per extra key
 PTH = 10 + 15 * (nkeys > 2 ? nkeys - 2 : 0)
-PW = one ? 640 : 430; PH = (one ? 440 : 330) + PTH
+PW = one ? 640 : 430
+# category names longer than their slot (about 7 px a character) stand upright
+ROT = categorical && xlablen * 7 > (PW - 100) / nx ? int(xlablen * 6.5) : 0
+PH = (one ? 440 : 330) + PTH + ROT
 KW = one ? 0 : KW
 entries = nseries + (categorical ? 1 : 0) + hasexp
 TH = one ? TH + 24 * ((entries + 2) / 3) - (nkeys == 1 ? 14 : 0) : TH
@@ -69,6 +72,7 @@ if (categorical) {
   set xrange [-0.6:nx - 0.4]
   set xtics () scale 0
   do for [i=1:nx] { set xtics add (XL[i] XV[i]) }
+  if (ROT > 0) { set xtics rotate by 90 right } else { set xtics norotate }
   set grid noxtics
 } else {
   if (logx) { set logscale x; set xrange [xmin / 1.25:xmax * 1.25] } \
@@ -88,7 +92,7 @@ do for [p=first:last] {
   set lmargin at screen sx(c * PW + LM)
   set rmargin at screen sx((c + 1) * PW - 20)
   set tmargin at screen sy(TH + r * PH + PTH)
-  set bmargin at screen sy(TH + (r + 1) * PH - 50)
+  set bmargin at screen sy(TH + (r + 1) * PH - 50 - ROT)
   if (nkeys > 2) { set title PT[p] font ',10' } else { unset title }
   # axis labels once: y on the left column, x on the bottom row
   set ylabel (c == 0 ? words_of(fig) : '')
