@@ -694,7 +694,7 @@ static void test_routers(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(sep);
 		const char *msg = sep + 2;
 		if (strcmp(msg, bad[i].rest) != 0)
-			fprintf(stderr, "\n got: %s\nwant: %s\n", msg, bad[i].rest);
+			fprintf(stderr, "\n got: %s\nwant: %s\n", msg, bad[i].rest ? bad[i].rest : "?"); /* gcc -fsanitize: -Wformat-overflow */
 		CU_ASSERT_STRING_EQUAL(msg, bad[i].rest);
 		g_error_free(err);
 	}
