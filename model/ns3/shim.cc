@@ -10,6 +10,7 @@
 // switch rules below (Transmit / ReceiveOn and NativeTransmit / NativeArrive).
 #include "shim.h"
 #include "shim_link.h"
+#include "shim_ns3_packet.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -23,89 +24,11 @@
 #include <ns3/ppp-header.h>
 
 using namespace ns3;
+using lbshim::ShimDstTag;
+using lbshim::ShimRawHeader;
 
 namespace
 {
-
-// Destination member device of a backplane packet, read by the switch.
-class ShimDstTag : public Tag
-{
-  public:
-    uint32_t dst = 0;
-
-    static TypeId GetTypeId()
-    {
-        static TypeId tid =
-            TypeId("lbsim::ShimDstTag").SetParent<Tag>().AddConstructor<ShimDstTag>();
-        return tid;
-    }
-
-    TypeId GetInstanceTypeId() const override
-    {
-        return GetTypeId();
-    }
-
-    uint32_t GetSerializedSize() const override
-    {
-        return 4;
-    }
-
-    void Serialize(TagBuffer i) const override
-    {
-        i.WriteU32(dst);
-    }
-
-    void Deserialize(TagBuffer i) override
-    {
-        dst = i.ReadU32();
-    }
-
-    void Print(std::ostream& os) const override
-    {
-        os << "dst=" << dst;
-    }
-};
-
-// The caller's bytes as an ns-3 header, so a packet is built as zero padding
-// (a virtual zero area, no memory) with the bytes prepended: one small
-// allocation per packet instead of a buffer for the bytes plus a merge.
-class ShimRawHeader : public Header
-{
-  public:
-    const uint8_t* bytes = nullptr;
-    uint32_t len = 0;
-
-    static TypeId GetTypeId()
-    {
-        static TypeId tid = TypeId("lbsim::ShimRawHeader").SetParent<Header>();
-        return tid;
-    }
-
-    TypeId GetInstanceTypeId() const override
-    {
-        return GetTypeId();
-    }
-
-    uint32_t GetSerializedSize() const override
-    {
-        return len;
-    }
-
-    void Serialize(Buffer::Iterator i) const override
-    {
-        i.Write(bytes, len);
-    }
-
-    uint32_t Deserialize(Buffer::Iterator) override
-    {
-        return 0; // never read back as a header: receivers copy bytes
-    }
-
-    void Print(std::ostream& os) const override
-    {
-        os << "raw " << len << " bytes";
-    }
-};
 
 enum DevKind
 {
