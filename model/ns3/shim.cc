@@ -3,7 +3,14 @@
 // Per-packet cost: device records are found by index (the device's id), the
 // receive path copies at most SHIM_RX_BYTES, padding is ns-3 zero-area bytes
 // (no copy), and events live in a recycled slot table.
+//
+// Two packet paths with the same events and results: the shim's own links
+// (shim_link.h, the default) and ns-3's PointToPointNetDevices (what pcap
+// needs; shim_set_ns3_devices).  Both apply the same node, device, loss and
+// switch rules below (Transmit / ReceiveOn and NativeTransmit / NativeArrive).
 #include "shim.h"
+#include "shim_link.h"
+#include "shim_ns3_packet.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -17,89 +24,11 @@
 #include <ns3/ppp-header.h>
 
 using namespace ns3;
+using lbshim::ShimDstTag;
+using lbshim::ShimRawHeader;
 
 namespace
 {
-
-// Destination member device of a backplane packet, read by the switch.
-class ShimDstTag : public Tag
-{
-  public:
-    uint32_t dst = 0;
-
-    static TypeId GetTypeId()
-    {
-        static TypeId tid =
-            TypeId("lbsim::ShimDstTag").SetParent<Tag>().AddConstructor<ShimDstTag>();
-        return tid;
-    }
-
-    TypeId GetInstanceTypeId() const override
-    {
-        return GetTypeId();
-    }
-
-    uint32_t GetSerializedSize() const override
-    {
-        return 4;
-    }
-
-    void Serialize(TagBuffer i) const override
-    {
-        i.WriteU32(dst);
-    }
-
-    void Deserialize(TagBuffer i) override
-    {
-        dst = i.ReadU32();
-    }
-
-    void Print(std::ostream& os) const override
-    {
-        os << "dst=" << dst;
-    }
-};
-
-// The caller's bytes as an ns-3 header, so a packet is built as zero padding
-// (a virtual zero area, no memory) with the bytes prepended: one small
-// allocation per packet instead of a buffer for the bytes plus a merge.
-class ShimRawHeader : public Header
-{
-  public:
-    const uint8_t* bytes = nullptr;
-    uint32_t len = 0;
-
-    static TypeId GetTypeId()
-    {
-        static TypeId tid = TypeId("lbsim::ShimRawHeader").SetParent<Header>();
-        return tid;
-    }
-
-    TypeId GetInstanceTypeId() const override
-    {
-        return GetTypeId();
-    }
-
-    uint32_t GetSerializedSize() const override
-    {
-        return len;
-    }
-
-    void Serialize(Buffer::Iterator i) const override
-    {
-        i.Write(bytes, len);
-    }
-
-    uint32_t Deserialize(Buffer::Iterator) override
-    {
-        return 0; // never read back as a header: receivers copy bytes
-    }
-
-    void Print(std::ostream& os) const override
-    {
-        os << "raw " << len << " bytes";
-    }
-};
 
 enum DevKind
 {
@@ -121,7 +50,7 @@ struct Dev
 
 struct Slot
 {
-    EventId id;
+    lbshim::ShimEvent* ev = nullptr; // while pending
     shim_event_fn fn = nullptr;
     void* user = nullptr;
     uint32_t gen = 1;
@@ -129,6 +58,9 @@ struct Slot
 };
 
 bool g_exists = false;
+
+void NativeArrive(void* ctx, uint32_t dev, lbshim::LinkPkt* p);
+void SlotFire(void* sim, uint32_t idx, void*);
 
 } // namespace
 
@@ -157,12 +89,18 @@ struct shim_sim
     EventId until_ev;
     uint64_t until_count = 0;
     bool until_armed = false;
+    // the shim's own links carry the packets unless ns3_devices (pcap)
+    lbshim::Links links{&NativeArrive, this};
+    bool ns3_devices = false;
+    bool sent_any = false;
 
     void UntilCheck();
 
     void Fire(uint32_t idx);
     void Drop(uint32_t dev, Ptr<const Packet> p, shim_drop_reason why);
     void Transmit(uint32_t dev, Ptr<Packet> p, uint16_t protocol);
+    void NativeDrop(uint32_t dev, lbshim::LinkPkt* p, shim_drop_reason why);
+    void NativeTransmit(uint32_t dev, lbshim::LinkPkt* p);
     uint32_t AddDev(Ptr<NetDevice> nd, uint32_t node, DevKind kind);
 };
 
@@ -173,6 +111,7 @@ shim_sim::Fire(uint32_t idx)
     shim_event_fn fn = s.fn;
     void* user = s.user;
     s.busy = false;
+    s.ev = nullptr;
     s.gen++;
     free_slots.push_back(idx);
     fn(user);
@@ -255,6 +194,88 @@ ReceiveOn(shim_sim* s, uint32_t di, Ptr<NetDevice>, Ptr<const Packet> p, uint16_
     return true;
 }
 
+namespace
+{
+
+void
+SlotFire(void* sim, uint32_t idx, void*)
+{
+    static_cast<shim_sim*>(sim)->Fire(idx);
+}
+
+} // namespace
+
+// The native path: Transmit and ReceiveOn on the shim's own links.
+void
+shim_sim::NativeDrop(uint32_t dev, lbshim::LinkPkt* p, shim_drop_reason why)
+{
+    in_flight--;
+    if (drop)
+    {
+        drop(user, devs[dev].node, dev, p->bytes, p->n, why, Simulator::Now().GetNanoSeconds());
+    }
+    links.Free(p);
+}
+
+void
+shim_sim::NativeTransmit(uint32_t dev, lbshim::LinkPkt* p)
+{
+    Dev& d = devs[dev];
+    if (!node_up[d.node])
+    {
+        NativeDrop(dev, p, SHIM_DROP_NODE_DOWN);
+        return;
+    }
+    if (!d.up)
+    {
+        NativeDrop(dev, p, SHIM_DROP_DEVICE_DOWN);
+        return;
+    }
+    if (!links.Send(dev, p))
+    {
+        NativeDrop(dev, p, SHIM_DROP_QUEUE_FULL);
+    }
+}
+
+namespace
+{
+
+void
+NativeArrive(void* ctx, uint32_t di, lbshim::LinkPkt* p)
+{
+    shim_sim* s = static_cast<shim_sim*>(ctx);
+    Dev& d = s->devs[di];
+    if (!s->node_up[d.node])
+    {
+        s->NativeDrop(di, p, SHIM_DROP_NODE_DOWN);
+        return;
+    }
+    if (!d.up)
+    {
+        s->NativeDrop(di, p, SHIM_DROP_DEVICE_DOWN);
+        return;
+    }
+    if (d.loss > 0 && s->loss_rv->GetValue() < d.loss)
+    {
+        s->NativeDrop(di, p, SHIM_DROP_LINK_LOSS);
+        return;
+    }
+    if (d.kind == DEV_SWITCH)
+    {
+        // out of the switch port that leads to the destination member
+        s->NativeTransmit(s->devs[p->dst].peer, p);
+        return;
+    }
+    s->in_flight--;
+    if (s->rx)
+    {
+        s->rx(s->user, d.node, di, p->bytes, p->n, p->wire_len, Simulator::Now().GetNanoSeconds());
+    }
+    s->links.Free(p);
+}
+
+} // namespace
+
 // The run_until sentinel at t: stops once a sentinel runs right after the
 // previous one, i.e. no event at t is left (events scheduled at t by an
 // event at t run before the next sentinel).
@@ -312,6 +333,8 @@ shim_sim::AddDev(Ptr<NetDevice> nd, uint32_t node, DevKind kind)
     uint32_t db = s->AddDev(c.Get(1), b, kind_b);
     s->devs[da].peer = db;
     s->devs[db].peer = da;
+    s->links.Add(da, db, rate_bps, delay_ns, queue_pkts);
+    s->links.Add(db, da, rate_bps, delay_ns, queue_pkts);
     *dev_a = da;
     *dev_b = db;
     return 0;
@@ -382,10 +405,7 @@ extern "C"
         slot.fn = fn;
         slot.user = user;
         slot.busy = true;
-        slot.id = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(delay_ns)),
-                                      &shim_sim::Fire,
-                                      s,
-                                      idx);
+        slot.ev = lbshim::ShimEvent::Schedule(NanoSeconds(static_cast<int64_t>(delay_ns)), &SlotFire, s, idx, nullptr);
         return (static_cast<uint64_t>(slot.gen) << 32) | (idx + 1u);
     }
 
@@ -402,7 +422,8 @@ extern "C"
         {
             return false;
         }
-        Simulator::Cancel(slot.id);
+        slot.ev->Cancel(); // pending (busy, this generation): what Simulator::Cancel does
+        slot.ev = nullptr;
         slot.busy = false;
         slot.gen++;
         s->free_slots.push_back(idx);
@@ -432,6 +453,11 @@ extern "C"
     uint64_t shim_events_executed(const struct shim_sim*)
     {
         return Simulator::GetEventCount();
+    }
+
+    uint64_t shim_events_pending(const struct shim_sim*)
+    {
+        return lbshim::ShimEvent::Live();
     }
 
     struct shim_rng* shim_rng_create(struct shim_sim* s, uint64_t stream)
@@ -532,6 +558,34 @@ extern "C"
             return -EINVAL;
         }
         Dev& d = s->devs[dev];
+        if (d.kind == DEV_MEMBER &&
+            (dst_dev >= s->devs.size() || s->devs[dst_dev].kind != DEV_MEMBER ||
+             s->devs[s->devs[dst_dev].peer].node != s->devs[d.peer].node))
+        {
+            return -EINVAL;
+        }
+        // the PPP protocol field says what the bytes are (RFC 1332 IPv4,
+        // RFC 5072 IPv6), so captures decode
+        uint16_t protocol = len > 0 && bytes[0] >> 4 == 6 ? 0x86DD : 0x0800;
+        s->sent_any = true;
+        s->in_flight++;
+        uint64_t before = s->in_flight;
+        if (!s->ns3_devices)
+        {
+            // what a receiver would copy out of an ns-3 packet: the first
+            // min(wire_len, SHIM_RX_BYTES) bytes, zeros after len
+            lbshim::LinkPkt* p = s->links.Alloc();
+            uint32_t n = wire_len < SHIM_RX_BYTES ? static_cast<uint32_t>(wire_len) : SHIM_RX_BYTES;
+            uint32_t c = len < n ? static_cast<uint32_t>(len) : n;
+            std::memcpy(p->bytes, bytes, c);
+            std::memset(p->bytes + c, 0, n - c);
+            p->wire_len = static_cast<uint32_t>(wire_len);
+            p->n = n;
+            p->dst = dst_dev;
+            p->protocol = protocol;
+            s->NativeTransmit(dev, p);
+            return s->in_flight < before ? 1 : 0;
+        }
         Ptr<Packet> p = Create<Packet>(static_cast<uint32_t>(wire_len - len));
         ShimRawHeader raw;
         raw.bytes = bytes;
@@ -539,20 +593,11 @@ extern "C"
         p->AddHeader(raw);
         if (d.kind == DEV_MEMBER)
         {
-            if (dst_dev >= s->devs.size() || s->devs[dst_dev].kind != DEV_MEMBER ||
-                s->devs[s->devs[dst_dev].peer].node != s->devs[d.peer].node)
-            {
-                return -EINVAL;
-            }
             ShimDstTag tag;
             tag.dst = dst_dev;
             p->AddPacketTag(tag);
         }
-        s->in_flight++;
-        uint64_t before = s->in_flight;
-        // the PPP protocol field says what the bytes are (RFC 1332 IPv4,
-        // RFC 5072 IPv6), so captures decode
-        s->Transmit(dev, p, len > 0 && bytes[0] >> 4 == 6 ? 0x86DD : 0x0800);
+        s->Transmit(dev, p, protocol);
         return s->in_flight < before ? 1 : 0;
     }
 
@@ -592,8 +637,21 @@ extern "C"
         s->devs[s->devs[dev].peer].loss = loss;
     }
 
+    void shim_set_ns3_devices(struct shim_sim* s, bool on)
+    {
+        NS_ABORT_MSG_IF(s->sent_any && on != s->ns3_devices,
+                        "shim_set_ns3_devices: the packet path is chosen before the first send");
+        s->ns3_devices = on;
+    }
+
+    bool shim_ns3_devices(const struct shim_sim* s)
+    {
+        return s->ns3_devices;
+    }
+
     void shim_pcap_enable_all(struct shim_sim* s, const char* dir)
     {
+        shim_set_ns3_devices(s, true);
         s->p2p.EnablePcapAll(std::string(dir) + "/lbsim", false);
     }
 
@@ -618,6 +676,7 @@ extern "C"
     void shim_pcap_enable(struct shim_sim* s, uint32_t dev, const char* dir)
     {
         NS_ASSERT(dev < s->devs.size());
+        shim_set_ns3_devices(s, true);
         s->p2p.EnablePcap(std::string(dir) + "/lbsim", s->devs[dev].nd, false, false);
     }
 }

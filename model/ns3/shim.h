@@ -13,7 +13,10 @@
  * a DropTail queue of `queue` packets each (plus the packet being
  * serialised).  ns-3 adds a 2-byte PPP header: a packet of wire_len bytes
  * takes (wire_len + 2) x 8 / rate seconds to serialise, then `delay` to
- * propagate.
+ * propagate.  Packets travel over the shim's own implementation of those
+ * devices (shim_link.h: the same events at the same times in the same order,
+ * without ns-3's Packet objects) unless shim_set_ns3_devices() or pcap puts
+ * them on ns-3's devices; results and event counts are the same either way.
  *
  * Backplane.  A switch node with one point-to-point link to each member; the
  * member's end is the member's backplane device.  A packet sent from member
@@ -90,6 +93,11 @@ bool shim_cancel(struct shim_sim *s, uint64_t handle);
 void shim_run_until(struct shim_sim *s, uint64_t t_ns);
 void shim_stop(struct shim_sim *s);
 uint64_t shim_events_executed(const struct shim_sim *s);
+/* Events the shim scheduled that ns-3 holds now (shim_schedule's and the
+ * shim's own links'; a cancelled event is held until its time comes): all
+ * of the simulator's pending events but shim_run_until's sentinel, unless
+ * ns-3's devices carry the packets (their events are not counted). */
+uint64_t shim_events_pending(const struct shim_sim *s);
 
 /* A uniform random stream in [0, 1), ns-3 UniformRandomVariable with the
  * given stream number: reproducible for the same seed, run and stream.
@@ -135,7 +143,13 @@ void shim_node_set_up(struct shim_sim *s, uint32_t node, bool up);
  * probability loss (0..1). */
 void shim_link_set_loss(struct shim_sim *s, uint32_t dev, double loss);
 
-/* pcap: one file "<prefix>-<node>-<device>.pcap" per point-to-point device
+/* The packet path: false (the default) the shim's own links, true ns-3's
+ * PointToPointNetDevices (pcap switches to them).  Chosen before the first
+ * shim_send (changing it afterwards aborts). */
+void shim_set_ns3_devices(struct shim_sim *s, bool on);
+bool shim_ns3_devices(const struct shim_sim *s);
+
+/* pcap (on ns-3's devices: enabling it calls shim_set_ns3_devices(s, true)): one file "<prefix>-<node>-<device>.pcap" per point-to-point device
  * (ns-3's naming, PPP link type), or for one device. */
 void shim_pcap_enable_all(struct shim_sim *s, const char *dir);
 void shim_pcap_enable(struct shim_sim *s, uint32_t dev, const char *dir);

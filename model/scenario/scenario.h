@@ -159,6 +159,11 @@ struct scenario {
 	uint64_t client_delay_ns;
 	uint64_t upstream_rate_bps; /* the upstream stage <-> each router (count > 1) */
 	uint64_t upstream_delay_ns;
+	/* off: no client links (a client's packet reaches the router, or the
+	 * upstream stage, the instant it is sent) / no server links (a packet
+	 * the node delivers is delivered the instant it decides so) */
+	bool client_link;
+	bool server_link;
 
 	/* [traffic] */
 	unsigned clients;

@@ -106,6 +106,8 @@ const struct keydef scenario_keys[] = {
 	K("links", "client_delay", K_DUR, client_delay_ns, "20us", .max = UINT64_MAX),
 	K("links", "upstream_rate", K_RATE, upstream_rate_bps, "100Gbps", .min = 1, .max = UINT64_MAX),
 	K("links", "upstream_delay", K_DUR, upstream_delay_ns, "5us", .max = UINT64_MAX),
+	K("links", "client_link", K_BOOL, client_link, "on"),
+	K("links", "server_link", K_BOOL, server_link, "on"),
 	K("traffic", "clients", K_UINT, clients, "16", .min = 1, .max = 65535),
 	K("traffic", "ip_version", K_IPVER, ip_version, "4"),
 	K("traffic", "protocol", K_PROTO, protocol, "tcp"),

@@ -6,6 +6,7 @@
  * router, steer_dead over the backplane) and keeps its carrier up, so the
  * router cannot see it.  Recovery starts a fresh lb_node. */
 #include "node.h"
+#include "traffic.h"
 
 static void act(void *user, const struct lb_node_action *a)
 {
@@ -123,7 +124,10 @@ static void data(struct sim_node *sn, const uint8_t *pkt, size_t len, uint64_t n
 	switch (v.kind) {
 	case LB_NV_DELIVER:
 		nb->to_server++;
-		net_send_data(net, sn->dev_server, 0, pkt, len);
+		if (sn->deliver_now)
+			traffic_server_rx(sn->deliver_now, pkt, len, now);
+		else
+			net_send_data(net, sn->dev_server, 0, pkt, len);
 		return;
 	case LB_NV_STEER:
 		nb->steered_out++;

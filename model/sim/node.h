@@ -23,6 +23,9 @@ struct sim_node {
 	uint32_t dev_uplink[SCENARIO_MAX_ROUTERS]; /* towards router r */
 	uint32_t dev_backplane, dev_server, dev_server_far;
 	const uint32_t *peer_backplane; /* every node's backplane device */
+	/* [links] server_link = off: no server devices; a delivered packet
+	 * reaches the servers' accounting at once */
+	struct traffic *deliver_now;
 	/* the tables' counters at the last sample (nodes.csv counts per bin) */
 	struct lb_session_stats cache_seen, table_seen;
 };

@@ -442,6 +442,9 @@ static GString *run_json(const struct scenario *sc, const struct sim_summary *s)
 	json_object_set_string_member(o, "seed", seed);
 	json_object_set_double_member(o, "wall_time_s", s->wall_s);
 	json_object_set_int_member(o, "events", (gint64)s->events);
+	json_object_set_double_member(o, "run_wall_time_s", s->run_wall_s);
+	json_object_set_double_member(o, "run_cpu_time_s", s->run_cpu_s);
+	json_object_set_double_member(o, "events_pending_mean", s->events_pending_mean);
 	g_autoptr(JsonGenerator) g = json_generator_new();
 	json_generator_set_pretty(g, TRUE);
 	json_generator_set_root(g, root);

@@ -28,6 +28,12 @@ struct sim_summary {
 	double local_fraction; /* packets the receiving node owned itself (not steered), before the first
 	                          failure (the whole run without one); NAN: none received */
 	double wall_s;          /* run.json only */
+	/* run.json only (benchmarks): the event loop alone (world_run's
+	 * simulation, not building the world), wall-clock and process CPU
+	 * seconds, and the simulator events pending on average (sampled at
+	 * every bin's end: shim_events_pending) */
+	double run_wall_s, run_cpu_s;
+	double events_pending_mean;
 };
 
 struct sim_flows_view {

@@ -9,6 +9,10 @@ struct traffic {
 	struct net *net;
 	struct shim_rng *rng_flow, *rng_addr; /* rng streams 1 and 2 */
 	const uint32_t *client_dev;           /* per client: its device towards the router */
+	/* [links] client_link = off: no client devices; a packet is handed to
+	 * the router (or upstream stage) at once through this */
+	void (*inject)(void *user, const uint8_t *pkt, size_t len, uint64_t now);
+	void *inject_user;
 	/* Flows' next sends, in due-time order: a ring of (due, flow id) with
 	 * one pending shim event for its head. */
 	struct send_slot {

@@ -5,7 +5,9 @@
  *
  * Topology: clients -- router (one point-to-point link per client, client_*
  * parameters); router -- node i (uplink_*); node i -- backplane switch
- * (backplane_*); node i -- server i (server_*).
+ * (backplane_*); node i -- server i (server_*).  [links] client_link = off
+ * leaves out the client links (client_inject), server_link = off the server
+ * links (the node delivers at once: node.c).
  *
  * Accounting: the net counts data packets handed to the shim and not yet
  * received or reported dropped by it.  Every data packet received anywhere
@@ -16,6 +18,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "node.h"
 #include "pcap_index.h"
@@ -47,6 +50,8 @@ struct world {
 	struct shim_rng *rng_upstream;                          /* rng stream 5 (n_routers > 1) */
 	gboolean interrupted;
 	int failed_node; /* node of the first failure, -1 if none or not node-specific */
+	double pending_sum; /* shim_events_pending at each bin's end (run.json) */
+	uint64_t pending_samples;
 };
 
 /* Dispatch --------------------------------------------------------------- */
@@ -113,6 +118,18 @@ static void on_drop(void *user, uint32_t node, uint32_t dev, const uint8_t *pkt,
 	w->net.data_in_net--;
 	net_drop_data(&w->net, pkt, wire_data_present(pkt, len),
 		      why == SHIM_DROP_QUEUE_FULL ? SIM_DROP_QUEUE : SIM_DROP_LINK);
+}
+
+/* [links] client_link = off: a client's packet reaches the front (the
+ * router, or the upstream stage) the instant it is sent, as if over a
+ * client link of no delay and infinite rate. */
+static void client_inject(void *user, const uint8_t *pkt, size_t len, uint64_t now)
+{
+	struct world *w = user;
+	if (w->n_routers > 1)
+		upstream_rx_data(&w->upstream, pkt, len, now);
+	else
+		sim_router_rx_data(&w->routers[0], pkt, len, now);
 }
 
 /* Failures --------------------------------------------------------------- */
@@ -213,6 +230,8 @@ static void bin_fire(void *user)
 	uint64_t now = shim_now_ns(w->sim);
 	/* now is the end of bin (now / bin_ns) - 1 */
 	sample_nodes(w, metrics_bin(&w->m, now ? now - 1 : 0), now);
+	w->pending_sum += (double)shim_events_pending(w->sim);
+	w->pending_samples++;
 	if (w->opts.progress)
 		w->opts.progress(w->opts.progress_user, now, w->sc->duration_ns, shim_events_executed(w->sim));
 	if (now + w->sc->bin_ns <= w->sc->duration_ns)
@@ -272,7 +291,7 @@ static gboolean build_topology(struct world *w, GError **err)
 	w->client_node = g_new0(uint32_t, sc->clients);
 	w->client_dev = g_new0(uint32_t, sc->clients);
 	w->router_client_dev = g_new0(uint32_t, sc->clients);
-	for (uint32_t c = 0; c < sc->clients; c++) {
+	for (uint32_t c = 0; sc->client_link && c < sc->clients; c++) {
 		w->client_node[c] = shim_node_create(sim);
 		if (!link_nodes(w, w->client_node[c], front, sc->client_rate_bps, sc->client_delay_ns, ROLE_CLIENT,
 				stage ? ROLE_STAGE_CLIENT : ROLE_ROUTER_CLIENT, 0, 0, &w->client_dev[c],
@@ -290,13 +309,15 @@ static gboolean build_topology(struct world *w, GError **err)
 	for (unsigned i = 0; i < w->n_nodes; i++) {
 		struct sim_node *n = &w->nodes[i];
 		n->shim_node = shim_node_create(sim);
-		n->server_node = shim_node_create(sim);
+		if (sc->server_link)
+			n->server_node = shim_node_create(sim);
 		for (unsigned r = 0; r < w->n_routers; r++)
 			if (!link_nodes(w, w->routers[r].shim_node, n->shim_node, sc->uplink_rate_bps, sc->uplink_delay_ns,
 					ROLE_ROUTER_UPLINK, ROLE_NODE_UPLINK, i, r, &w->routers[r].node_dev[i],
 					&n->dev_uplink[r]))
 				goto fail;
-		if (!link_nodes(w, n->shim_node, n->server_node, sc->server_rate_bps, sc->server_delay_ns,
+		if (sc->server_link &&
+		    !link_nodes(w, n->shim_node, n->server_node, sc->server_rate_bps, sc->server_delay_ns,
 				ROLE_NODE_SERVER, ROLE_SERVER, i, 0, &n->dev_server, &n->dev_server_far))
 			goto fail;
 		bp_nodes[i] = n->shim_node;
@@ -343,6 +364,12 @@ struct world *world_create(const struct scenario *sc, uint32_t replication, cons
 		g_set_error(err, SIM_ERROR, SIM_ERROR_FAILED, "cannot create the simulator");
 		goto fail;
 	}
+	/* LBSIM_NS3_DEVICES=1: packets over ns-3's own PointToPointNetDevices
+	 * instead of the shim's links (the same results and events, slower;
+	 * for benchmarks and the tests that compare the two: doc/shim.md) */
+	const char *ns3_devices = g_getenv("LBSIM_NS3_DEVICES");
+	if (ns3_devices && strcmp(ns3_devices, "1") == 0)
+		shim_set_ns3_devices(w->sim, true);
 	w->net = (struct net){.sim = w->sim, .sc = sc, .m = &w->m, .flows = &w->flows,
 			      .devs = g_array_new(FALSE, TRUE, sizeof(struct dev_info))};
 	shim_set_callbacks(w->sim, on_rx, on_drop, w);
@@ -362,6 +389,10 @@ struct world *world_create(const struct scenario *sc, uint32_t replication, cons
 			goto fail;
 	}
 	w->traffic.client_dev = w->client_dev;
+	if (!sc->client_link) {
+		w->traffic.inject = client_inject;
+		w->traffic.inject_user = w;
+	}
 	for (unsigned i = 0; i < w->n_nodes; i++) {
 		struct sim_node *n = &w->nodes[i];
 		n->net = &w->net;
@@ -373,6 +404,7 @@ struct world *world_create(const struct scenario *sc, uint32_t replication, cons
 		n->rng_refresh = w->rng_refresh;
 		n->rng_phase = w->rng_phase;
 		n->peer_backplane = w->backplane_dev;
+		n->deliver_now = sc->server_link ? NULL : &w->traffic;
 	}
 	/* the first refreshes are drawn for every node before any heartbeat
 	 * phase (streams 4 then 3), as nodes are created, then started */
@@ -477,6 +509,15 @@ static void summarize(struct world *w)
 	}
 }
 
+/* The process's CPU time, seconds (run.json's run_cpu_time_s). */
+static double process_cpu_s(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 gboolean world_run(struct world *w, GError **err)
 {
 	const struct scenario *sc = w->sc;
@@ -496,7 +537,12 @@ gboolean world_run(struct world *w, GError **err)
 	shim_schedule(w->sim, sc->bin_ns, bin_fire, w);
 	if (w->opts.stop)
 		shim_schedule(w->sim, STOP_CHECK_NS, stop_check, w);
+	gint64 wall0 = g_get_monotonic_time();
+	double cpu0 = process_cpu_s();
 	shim_run_until(w->sim, sc->duration_ns);
+	w->s.run_wall_s = (double)(g_get_monotonic_time() - wall0) / 1e6;
+	w->s.run_cpu_s = process_cpu_s() - cpu0;
+	w->s.events_pending_mean = w->pending_samples ? w->pending_sum / (double)w->pending_samples : 0;
 	g_free(fes);
 	if (sc->duration_ns % sc->bin_ns != 0) /* the last, partial bin */
 		sample_nodes(w, metrics_bin(&w->m, sc->duration_ns - 1), sc->duration_ns);
