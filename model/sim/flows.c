@@ -3,6 +3,12 @@
 
 #include <glib.h>
 
+#include "scenario.h"
+
+/* The loader bounds what a run allocates with this size (scenario_cost):
+ * a flow record and its send-queue slots (16 bytes, the ring doubling). */
+G_STATIC_ASSERT(sizeof(struct sim_flow) + 2 * 16 <= SCENARIO_FLOW_BYTES);
+
 #define FLOW_CHUNK 65536u
 
 struct sim_flow *flows_new(struct sim_flows *fs)

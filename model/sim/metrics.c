@@ -3,6 +3,12 @@
 
 #include <string.h>
 
+#include "scenario.h"
+
+/* The loader bounds what a run allocates with these sizes (scenario_cost). */
+G_STATIC_ASSERT(sizeof(struct sim_bin) <= SCENARIO_BIN_BYTES);
+G_STATIC_ASSERT(sizeof(struct sim_node_bin) <= SCENARIO_NODE_BIN_BYTES);
+
 const char *const sim_drop_names[SIM_DROP_N] = {
 	[SIM_DROP_BLACKHOLE] = "blackhole", [SIM_DROP_STEER_DEAD] = "steer_dead",
 	[SIM_DROP_NO_STATE] = "no_state",   [SIM_DROP_QUEUE] = "queue",

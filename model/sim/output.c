@@ -314,31 +314,6 @@ gboolean output_write_file(const char *path, const char *contents, gsize len, GE
 	return g_file_set_contents(path, contents, (gssize)len, err);
 }
 
-static gboolean remove_tree(const char *dir, GError **err)
-{
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	if (!d)
-		return TRUE;
-	const char *name;
-	while ((name = g_dir_read_name(d))) {
-		g_autofree gchar *p = g_build_filename(dir, name, NULL);
-		if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK)) {
-			if (!remove_tree(p, err))
-				return FALSE;
-		} else if (g_remove(p) != 0) {
-			g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot remove: %s", p,
-				    g_strerror(errno));
-			return FALSE;
-		}
-	}
-	if (g_rmdir(dir) != 0) {
-		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot remove: %s", dir,
-			    g_strerror(errno));
-		return FALSE;
-	}
-	return TRUE;
-}
-
 static gboolean write_one(const char *dir, const char *name, GString *s, GError **err)
 {
 	g_autofree gchar *p = g_build_filename(dir, name, NULL);
@@ -347,54 +322,17 @@ static gboolean write_one(const char *dir, const char *name, GString *s, GError 
 	return ok;
 }
 
-gchar *output_begin(const char *dir, GError **err)
+gboolean output_write_files(const char *dir, const struct scenario *sc, const struct sim_metrics *m,
+			    const struct sim_summary *s, const struct sim_flows_view *flows, GError **err)
 {
-	gchar *tmp = g_strdup_printf("%s.tmp", dir);
-	if (!remove_tree(tmp, err) || g_mkdir_with_parents(tmp, 0755) != 0) {
-		if (err && !*err)
-			g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
-				    "%s: cannot create directory: %s", tmp, g_strerror(errno));
-		g_free(tmp);
-		return NULL;
-	}
-	return tmp;
-}
-
-void output_abandon(const char *dir)
-{
-	g_autofree gchar *tmp = g_strdup_printf("%s.tmp", dir);
-	remove_tree(tmp, NULL);
-}
-
-gboolean output_write_run(const char *dir, const struct scenario *sc, const struct sim_metrics *m,
-			  const struct sim_summary *s, const struct sim_flows_view *flows, GError **err)
-{
-	g_autofree gchar *tmp = g_strdup_printf("%s.tmp", dir);
-	if (g_mkdir_with_parents(tmp, 0755) != 0) {
-		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot create directory: %s",
-			    tmp, g_strerror(errno));
-		return FALSE;
-	}
 	GString *summary = g_string_new(sim_summary_header);
 	g_string_append_c(summary, '\n');
 	output_summary_row(summary, sc, m, s);
-	gboolean ok = write_one(tmp, "summary.csv", summary, err) &&
-		      write_one(tmp, "timeseries.csv", timeseries_csv(m), err) &&
-		      write_one(tmp, "nodes.csv", nodes_csv(m), err) &&
-		      write_one(tmp, "events.csv", events_csv(m), err) &&
-		      write_one(tmp, "failures.csv", failures_csv(sc, m), err) &&
-		      write_one(tmp, "routers.csv", routers_csv(m), err) &&
-		      write_one(tmp, "router_load.csv", router_load_csv(m), err) &&
-		      (!flows || write_one(tmp, "flows.csv", flows_csv(flows), err)) &&
-		      write_one(tmp, "run.json", run_json(sc, s), err);
-	if (ok)
-		ok = remove_tree(dir, err);
-	if (ok && g_rename(tmp, dir) != 0) {
-		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot rename to %s: %s", tmp,
-			    dir, g_strerror(errno));
-		ok = FALSE;
-	}
-	if (!ok)
-		remove_tree(tmp, NULL);
-	return ok;
+	return write_one(dir, "summary.csv", summary, err) && write_one(dir, "timeseries.csv", timeseries_csv(m), err) &&
+	       write_one(dir, "nodes.csv", nodes_csv(m), err) && write_one(dir, "events.csv", events_csv(m), err) &&
+	       write_one(dir, "failures.csv", failures_csv(sc, m), err) &&
+	       write_one(dir, "routers.csv", routers_csv(m), err) &&
+	       write_one(dir, "router_load.csv", router_load_csv(m), err) &&
+	       (!flows || write_one(dir, "flows.csv", flows_csv(flows), err)) &&
+	       write_one(dir, "run.json", run_json(sc, s), err);
 }

@@ -145,8 +145,8 @@ static void test_sweep_resume(void)
 	CU_ASSERT_EQUAL(count_lines(runs), 1 + 4);
 }
 
-/* The cluster path: --emit-slurm writes sweep.slurm and runs.list, runs
- * nothing; each line of runs.list, run by a shell from any directory, does
+/* The cluster path: --emit-slurm writes sweep-1.slurm and runs-1.list, runs
+ * nothing; each line of runs-1.list, run by a shell from any directory, does
  * one run; --merge then merges.  The merge is checked against a hand
  * computation: summaries rewritten with lost = 10, 20 (point 0) give
  * mean 15, sd 7.0710678, ci95 = t(0.975, 1) x sd / sqrt(2) = 12.706205 x 5 = 63.531024. */
@@ -157,8 +157,8 @@ static void test_run_list_and_merge(void)
 	const char *emit[] = {"sweep", ini, "-o", dir, "--emit-slurm", NULL};
 	g_autofree gchar *out = NULL, *err = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(emit, &out, &err), 0);
-	g_autofree gchar *list = g_build_filename(dir, "runs.list", NULL);
-	g_autofree gchar *slurm = g_build_filename(dir, "sweep.slurm", NULL);
+	g_autofree gchar *list = g_build_filename(dir, "runs-1.list", NULL);
+	g_autofree gchar *slurm = g_build_filename(dir, "sweep-1.slurm", NULL);
 	CU_ASSERT(g_file_test(slurm, G_FILE_TEST_IS_REGULAR));
 	CU_ASSERT_EQUAL_FATAL(count_lines(list), 4);
 	g_autofree gchar *runs_dir = g_build_filename(dir, "runs", NULL);
