@@ -229,6 +229,14 @@ static GString *failures_csv(const struct scenario *sc, const struct sim_metrics
 		g_string_append_printf(out, ",window_%s_s", sim_drop_names[c]);
 	g_string_append(out, ",t_detect_s,t_readvertise_s,t_install_s,t_restore_s\n");
 	char t[32];
+	/* events are logged as they happen, so in time order, like the
+	 * failures: each failure's span is then found by one pass (the scan of
+	 * every event per failure is kept for a log out of order) */
+	bool sorted = true;
+	for (guint j = 1; j < m->events->len && sorted; j++)
+		sorted = g_array_index(m->events, struct sim_event, j - 1).t_ns <=
+			 g_array_index(m->events, struct sim_event, j).t_ns;
+	guint from = 0; /* sorted: the first event at or after this failure */
 	for (guint i = 0; i < m->failures->len; i++) {
 		const struct sim_failure_stats *f = &g_array_index(m->failures, struct sim_failure_stats, i);
 		uint64_t end = i + 1 < m->failures->len
@@ -251,8 +259,12 @@ static GString *failures_csv(const struct scenario *sc, const struct sim_metrics
 				output_seconds(t, f->last_drop_ns[c] == LB_TIME_NEVER ? LB_TIME_NEVER
 										     : f->last_drop_ns[c] - f->at_ns));
 		uint64_t times[4] = {LB_TIME_NEVER, LB_TIME_NEVER, LB_TIME_NEVER, LB_TIME_NEVER};
-		for (guint j = 0; j < m->events->len; j++) {
+		while (sorted && from < m->events->len && g_array_index(m->events, struct sim_event, from).t_ns < f->at_ns)
+			from++;
+		for (guint j = from; j < m->events->len; j++) {
 			const struct sim_event *e = &g_array_index(m->events, struct sim_event, j);
+			if (e->t_ns >= end && sorted)
+				break;
 			if (e->t_ns < f->at_ns || e->t_ns >= end)
 				continue;
 			if (times[0] == LB_TIME_NEVER && (sim_event_is(e, SIM_EV_NODE, LB_NE_DETECT) ||

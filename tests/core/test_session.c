@@ -538,11 +538,40 @@ static void test_steer_dead_owner(void)
 	rig_free(&r);
 }
 
+/* Hashes whose low 16 bits, the tag, are 0 (hash 0 itself among them): 0
+ * marks a free slot, so the stored tag is forced to 1.  Such keys are found
+ * again and not taken over by the next insert into their bucket (a mutant
+ * storing tag 0 was caught only by chance, by a 1M random fill). */
+static void test_tag_zero_hash(void)
+{
+	struct lb_session *c = cache(1000, 1000 * LB_NS_PER_S, false);
+	for (uint32_t i = 0; i < 16; i++) {
+		struct lb_flow_key k = key4(i);
+		CU_ASSERT_EQUAL(lb_session_insert(c, &k, (i % 2) << 16, (uint8_t)i, MS), 0);
+	}
+	CU_ASSERT_EQUAL(lb_session_count(c), 16);
+	for (uint32_t i = 0; i < 16; i++) {
+		struct lb_flow_key k = key4(i);
+		CU_ASSERT_EQUAL(lb_session_lookup(c, &k, (i % 2) << 16, 2 * MS), (int)i);
+	}
+	struct lb_session_stats st;
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.hits, 16);
+	CU_ASSERT_EQUAL(st.inserts, 16);
+	CU_ASSERT_EQUAL(st.evictions, 0);
+	struct lb_flow_key k0 = key4(0);
+	CU_ASSERT_EQUAL(lb_session_delete(c, &k0, 0), 0);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &k0, 0, 3 * MS), -ENOENT);
+	CU_ASSERT_EQUAL(lb_session_count(c), 15);
+	lb_session_free(c);
+}
+
 void lb_test_register(void)
 {
 	LB_SUITE("session", LB_TEST(test_basic_counters), LB_TEST(test_aging), LB_TEST(test_clock_wrap),
 		 LB_TEST(test_sweep), LB_TEST(test_capacity_victim), LB_TEST(test_capacity_eviction),
-		 LB_TEST(test_constant_hash), LB_TEST(test_ipv6), LB_TEST(test_fill_1m), LB_TEST(test_bulk), LB_TEST(test_memory_per_entry));
+		 LB_TEST(test_constant_hash), LB_TEST(test_ipv6), LB_TEST(test_fill_1m), LB_TEST(test_bulk), LB_TEST(test_memory_per_entry),
+		 LB_TEST(test_tag_zero_hash));
 	LB_SUITE("steer", LB_TEST(test_steer_miss_hit), LB_TEST(test_steer_cache_keeps_owner),
 		 LB_TEST(test_steer_dead_owner));
 }
