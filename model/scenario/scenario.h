@@ -235,6 +235,11 @@ struct scenario *scenario_load(const char *path, const char *const *overrides, G
 /* What one replication of sc will take (estimates; see struct scenario_cost). */
 void scenario_cost(const struct scenario *sc, struct scenario_cost *out);
 
+/* The same from len bytes of data in memory (up to its first NUL), named
+ * path in messages and for the name of the scenario (the fuzzers' entry). */
+struct scenario *scenario_load_data(const char *path, const char *data, size_t len, const char *const *overrides,
+				    GError **err);
+
 /* Frees sc and everything it owns; NULL is a no-op. */
 void scenario_free(struct scenario *sc);
 

@@ -304,7 +304,14 @@ static bool split_override(const char *o, gchar **group, gchar **key, gchar **va
 	*group = g_strstrip(g_strdup(lhs));
 	*key = g_strstrip(g_strdup(dot + 1));
 	*value = g_strstrip(g_strdup(eq + 1));
-	if (!**group || !**key || strpbrk(*group, "[]\n") || strpbrk(*key, "=[]\n") || strchr(*value, '\n')) {
+	/* what GKeyFile takes as a group or key name (g_key_file_is_group_name:
+	 * no '[', ']' or control character; otherwise it ignores the value) */
+	bool cntrl = false;
+	for (const char *p = *group; *p; p++)
+		cntrl = cntrl || g_ascii_iscntrl(*p);
+	for (const char *p = *key; *p; p++)
+		cntrl = cntrl || g_ascii_iscntrl(*p);
+	if (!**group || !**key || cntrl || strpbrk(*group, "[]") || strpbrk(*key, "=[]") || strchr(*value, '\n')) {
 		g_clear_pointer(group, g_free);
 		g_clear_pointer(key, g_free);
 		g_clear_pointer(value, g_free);
@@ -461,14 +468,26 @@ struct scenario *scenario_load(const char *path, const char *const *overrides, G
 	g_return_val_if_fail(path != NULL, NULL);
 	g_return_val_if_fail(err == NULL || *err == NULL, NULL);
 	gchar *data = NULL;
+	gsize len = 0;
 	GError *e = NULL;
-	if (!g_file_get_contents(path, &data, NULL, &e)) {
+	if (!g_file_get_contents(path, &data, &len, &e)) {
 		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_IO, "%s: %s", path, e->message);
 		g_error_free(e);
 		return NULL;
 	}
-	g_autofree gchar *text = strip_comments(data);
+	struct scenario *sc = scenario_load_data(path, data, len, overrides, err);
 	g_free(data);
+	return sc;
+}
+
+struct scenario *scenario_load_data(const char *path, const char *data, size_t len, const char *const *overrides,
+				    GError **err)
+{
+	g_return_val_if_fail(path != NULL && (data != NULL || len == 0), NULL);
+	g_return_val_if_fail(err == NULL || *err == NULL, NULL);
+	/* the text ends at its first NUL, as a C string read from the file does */
+	g_autofree gchar *copy = g_strndup(data ? data : "", len);
+	g_autofree gchar *text = strip_comments(copy);
 	return load_text(path, text, overrides, true, err);
 }
 

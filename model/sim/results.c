@@ -216,8 +216,10 @@ gboolean results_commit(struct results *res, const char *summary, gsize len, GEr
 	while (d && (name = g_dir_read_name(d))) {
 		uint64_t r;
 		if (rep_name(name, NULL, &r) && (r < res->first || r >= res->last)) {
+			/* only what a run wrote (a user's own rep7/ in -o's directory stays) */
 			g_autofree gchar *p = g_build_filename(res->dir, name, NULL);
-			if (!results_remove_tree(p, err))
+			g_autofree gchar *json = g_build_filename(p, "run.json", NULL);
+			if (g_file_test(json, G_FILE_TEST_IS_REGULAR) && !results_remove_tree(p, err))
 				return FALSE;
 		}
 	}

@@ -107,6 +107,22 @@ static void test_failure_ranges(void)
 	expect_multi(rt, "[failure.1] router = \"2\": router 2 is out of range 0..1");
 }
 
+/* Found by the fuzzer: an override whose group holds a control character
+ * was silently dropped (GKeyFile refused the name with a GLib-CRITICAL and
+ * the run went on without it). */
+static void test_override_names(void)
+{
+	GError *err = NULL;
+	const char *const bad[] = {"clus\001ter.nodes=9", NULL};
+	CU_ASSERT_PTR_NULL(load(NULL, bad, &err));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err->message, "malformed override"));
+	g_clear_error(&err);
+	const char *const bad_key[] = {"cluster.no\tdes=9", NULL};
+	CU_ASSERT_PTR_NULL(load(NULL, bad_key, &err));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err->message, "malformed override"));
+	g_clear_error(&err);
+}
+
 /* ---- defect 7: describe's text loads back as the same scenario ---- */
 
 static void round_trip(const struct scenario *sc)
@@ -456,6 +472,7 @@ void lb_test_register(void)
 	CU_pSuite s = CU_add_suite("limits", setup, teardown);
 	CU_add_test(s, "test_exact_values", test_exact_values);
 	CU_add_test(s, "test_failure_ranges", test_failure_ranges);
+	CU_add_test(s, "test_override_names", test_override_names);
 	CU_add_test(s, "test_hash_in_values", test_hash_in_values);
 	CU_add_test(s, "test_round_trip_everything", test_round_trip_everything);
 	CU_add_test(s, "test_core_limits", test_core_limits);

@@ -25,7 +25,7 @@ static gchar *tmpdir, *ini;
 /* 3 replications of about 60 ms each: kills land in every phase */
 static const char scenario[] = "[scenario]\nname = kill\nduration = 400ms\nreplications = 3\nbin = 10ms\n"
 			       "[traffic]\ninitial_flows = 300\nflow_arrival_rate = 200\npacket_rate = 200\n"
-			       "[failure.1]\nat = 200ms\nkind = crash\nnode = 1\n";
+			       "[failure.1]\nat = 20ms\nkind = crash\nnode = 1\n";
 #define REPS 3
 static const char *const seeds[] = {"11", "12"};
 static gchar *ref[2]; /* reference sets of seeds[0], seeds[1] */
@@ -234,7 +234,8 @@ static void test_kill_after_first_replication(void)
 	CU_ASSERT_EQUAL(set_of(dir, FALSE), 1);
 }
 
-/* kill -9 at 20 random points of a run that replaces another seed's set:
+/* kill -9 at 20 random points of a run that replaces another seed's set
+ * (every fourth just as it puts its set in place):
  * after each kill the directory holds the old set, the new one, or no
  * summary.csv; never a mixed or stale one.  The next run cleans up. */
 static void test_kill_at_random_points(void)
@@ -247,7 +248,15 @@ static void test_kill_at_random_points(void)
 		int want = 1 - have;
 		GPid pid = spawn_run(dir, seeds[want], NULL);
 		CU_ASSERT_FATAL(pid != 0);
-		g_usleep((gulong)(g_rand_double(rng) * 1.5 * ref_wall_s * G_USEC_PER_SEC));
+		if (i % 4 == 3) {
+			/* into the commit: once the last replication is staged whole */
+			g_autofree gchar *last = g_strdup_printf("%s/rep%d.tmp-%ld/run.json", dir, REPS - 1, (long)pid);
+			for (int k = 0; k < 20000 && !g_file_test(last, G_FILE_TEST_EXISTS); k++)
+				g_usleep(200);
+			g_usleep((gulong)g_rand_int_range(rng, 0, 3000));
+		} else {
+			g_usleep((gulong)(g_rand_double(rng) * 1.2 * ref_wall_s * G_USEC_PER_SEC));
+		}
 		kill(pid, SIGKILL);
 		wait_bounded(pid);
 		int s = set_of(dir, TRUE);
@@ -376,6 +385,29 @@ static void test_leftovers_and_sighup(void)
 	CU_ASSERT_EQUAL(set_of(dir, FALSE), rc == 0 ? 1 : 0); /* cleaned, and the old set whole */
 }
 
+/* A run of fewer replications into a directory of more: the set it
+ * leaves has only its own (no stale rep2/ beside a summary.csv of 2 rows);
+ * a directory of the user's own named like one stays. */
+static void test_fewer_replications(void)
+{
+	g_autofree gchar *dir = g_build_filename(tmpdir, "fewer", NULL);
+	CU_ASSERT_EQUAL_FATAL(run_sync(dir, seeds[0]), 0);
+	g_autofree gchar *mine = g_build_filename(dir, "rep9", "notes.txt", NULL);
+	g_autofree gchar *mine_dir = g_path_get_dirname(mine);
+	g_mkdir_with_parents(mine_dir, 0755);
+	g_file_set_contents(mine, "mine\n", -1, NULL);
+	const char *argv[] = {LBSIM_PATH, "run", ini, "--quiet", "--set", "scenario.replications=2", "-o", dir, NULL};
+	int status = -1;
+	CU_ASSERT_FATAL(g_spawn_sync(NULL, (gchar **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+				     NULL, NULL, NULL, NULL, &status, NULL));
+	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	g_autofree gchar *rep1 = g_build_filename(dir, "rep1", NULL);
+	g_autofree gchar *rep2 = g_build_filename(dir, "rep2", NULL);
+	CU_ASSERT(g_file_test(rep1, G_FILE_TEST_IS_DIR));
+	CU_ASSERT_FALSE(g_file_test(rep2, G_FILE_TEST_EXISTS));
+	CU_ASSERT(g_file_test(mine, G_FILE_TEST_IS_REGULAR));
+}
+
 void lb_test_register(void)
 {
 	CU_pSuite s = CU_add_suite("results", setup, teardown);
@@ -384,4 +416,5 @@ void lb_test_register(void)
 	CU_add_test(s, "test_two_writers", test_two_writers);
 	CU_add_test(s, "test_replication_writers", test_replication_writers);
 	CU_add_test(s, "test_leftovers_and_sighup", test_leftovers_and_sighup);
+	CU_add_test(s, "test_fewer_replications", test_fewer_replications);
 }
