@@ -56,6 +56,13 @@ static void on_rx(void *user, uint32_t node, uint32_t dev, const uint8_t *pkt, s
 	(void)node;
 	(void)wire_len;
 	struct world *w = user;
+	/* a signal stops the run at the next packet too, not only every
+	 * STOP_CHECK_NS of simulated time: at packet_rate = 1e9, 10 ms of
+	 * simulated time take minutes */
+	if (w->opts.stop && *w->opts.stop && !w->interrupted) {
+		w->interrupted = TRUE;
+		shim_stop(w->sim);
+	}
 	const struct dev_info *di = net_dev(&w->net, dev);
 	bool data = wire_is_data(pkt, len);
 	if (data) {

@@ -408,6 +408,30 @@ static void test_fewer_replications(void)
 	CU_ASSERT(g_file_test(mine, G_FILE_TEST_IS_REGULAR));
 }
 
+/* Ctrl-C at an extreme packet rate (packet_rate = 1e9: 10 ms of simulated
+ * time, when the signal was checked, take hours): the run stops at the
+ * next packet, exit 130, nothing left (bounded: 120 s). */
+static void test_sigint_at_extreme_rate(void)
+{
+	g_autofree gchar *fast = g_build_filename(tmpdir, "fast.ini", NULL);
+	CU_ASSERT_FATAL(g_file_set_contents(fast, "[scenario]\nduration = 1700ms\n[traffic]\npacket_rate = 1e9\n"
+						  "initial_flows = 100\nflow_arrival_rate = 0\n", -1, NULL));
+	g_autofree gchar *dir = g_build_filename(tmpdir, "fast", NULL);
+	const char *argv[] = {LBSIM_PATH, "run", fast, "--quiet", "-o", dir, NULL};
+	GPid pid = 0;
+	CU_ASSERT_FATAL(g_spawn_async(NULL, (gchar **)argv, NULL,
+				      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+				      NULL, NULL, &pid, NULL));
+	/* once it is simulating: its first replication is staged */
+	g_autofree gchar *staged = g_strdup_printf("%s/rep0.tmp-%ld", dir, (long)pid);
+	for (int i = 0; i < 20000 && !g_file_test(staged, G_FILE_TEST_IS_DIR); i++)
+		g_usleep(500);
+	g_usleep(200000);
+	kill(pid, SIGINT);
+	CU_ASSERT_EQUAL(wait_bounded(pid), 130);
+	CU_ASSERT_FALSE(g_file_test(dir, G_FILE_TEST_EXISTS));
+}
+
 void lb_test_register(void)
 {
 	CU_pSuite s = CU_add_suite("results", setup, teardown);
@@ -417,4 +441,5 @@ void lb_test_register(void)
 	CU_add_test(s, "test_replication_writers", test_replication_writers);
 	CU_add_test(s, "test_leftovers_and_sighup", test_leftovers_and_sighup);
 	CU_add_test(s, "test_fewer_replications", test_fewer_replications);
+	CU_add_test(s, "test_sigint_at_extreme_rate", test_sigint_at_extreme_rate);
 }
