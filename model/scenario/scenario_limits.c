@@ -193,12 +193,14 @@ bool scenario_check_allocation(struct scenario_ctx *c, GError **err)
 		for (size_t i = 1; i < G_N_ELEMENTS(part); i++)
 			if (part[i].bytes > part[big].bytes)
 				big = i;
-		const char *key = part[big].key;
-		if (strcmp(key, "flow_state_capacity") == 0 && sc->flow_state_capacity_auto)
-			key = flows_key; /* auto: sized by the flows */
+		const char *group = part[big].group, *key = part[big].key;
+		if (strcmp(key, "flow_state_capacity") == 0 && sc->flow_state_capacity_auto) {
+			group = "traffic"; /* auto: sized by the flows */
+			key = flows_key;
+		}
 		g_autofree gchar *total = fmt_bytes(k.bytes), *mine = fmt_bytes(part[big].bytes);
 		g_autofree gchar *lim = fmt_bytes((double)SCENARIO_MAX_RUN_BYTES);
-		return fail_key(c, err, part[big].group, key,
+		return fail_key(c, err, group, key,
 				"the run would allocate about %s (%s of %s), more than the %s a run may use", total,
 				mine, part[big].what, lim);
 	}

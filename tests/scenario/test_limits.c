@@ -356,6 +356,12 @@ static void test_allocation_bounded(void)
 	const char *const mg[] = {"cluster.nodes=64", "cluster.owner_hash=maglev", "cluster.maglev_table_size=16777213",
 				  "traffic.clients=65535", "cluster.session_capacity=10000000", NULL};
 	expect_multi(mg, "of session and flow-state tables), more than");
+	/* found by the fuzzer: flow-state tables sized "auto" by the flows are
+	 * the largest part; the error names the flows' key (it asserted) */
+	const char *const autotab[] = {"cluster.nodes=64", "traffic.initial_flows=7484681", "traffic.flow_arrival_rate=0",
+				       NULL};
+	expect_multi(autotab, "[traffic] initial_flows = \"7484681\": the run would allocate about");
+	expect_multi(autotab, "of session and flow-state tables), more than the 8.0 GiB a run may use");
 	/* one flow's packets must fit its 32-bit sequence numbers */
 	const char *const seq[] = {"traffic.packet_rate=1e9", "scenario.duration=5s", NULL};
 	expect_multi(seq, "[traffic] packet_rate = \"1e9\": a flow could send 5e+09 packets in the run");
