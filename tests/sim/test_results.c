@@ -408,6 +408,24 @@ static void test_fewer_replications(void)
 	CU_ASSERT(g_file_test(mine, G_FILE_TEST_IS_REGULAR));
 }
 
+/* A run of one replication into a directory holding a whole set replaces
+ * its rep<r>/ and removes the summary.csv that no longer describes it. */
+static void test_one_replication_unmarks(void)
+{
+	g_autofree gchar *dir = g_build_filename(tmpdir, "one", NULL);
+	CU_ASSERT_EQUAL_FATAL(run_sync(dir, seeds[0]), 0);
+	CU_ASSERT_EQUAL(set_of(dir, FALSE), 0);
+	const char *argv[] = {LBSIM_PATH, "run", ini, "--quiet", "--seed", seeds[1], "--replication", "1", "-o", dir, NULL};
+	int status = -1;
+	CU_ASSERT_FATAL(g_spawn_sync(NULL, (gchar **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+				     NULL, NULL, NULL, NULL, &status, NULL));
+	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CU_ASSERT_EQUAL(set_of(dir, FALSE), -1); /* no summary.csv: no whole set */
+	g_autofree gchar *a = g_build_filename(dir, "rep1", "summary.csv", NULL);
+	g_autofree gchar *b = g_build_filename(ref[1], "rep1", "summary.csv", NULL);
+	CU_ASSERT(same_file(a, b));
+}
+
 /* Ctrl-C at an extreme packet rate (packet_rate = 1e9: 10 ms of simulated
  * time, when the signal was checked, take hours): the run stops at the
  * next packet, exit 130, nothing left (bounded: 120 s). */
@@ -441,5 +459,6 @@ void lb_test_register(void)
 	CU_add_test(s, "test_replication_writers", test_replication_writers);
 	CU_add_test(s, "test_leftovers_and_sighup", test_leftovers_and_sighup);
 	CU_add_test(s, "test_fewer_replications", test_fewer_replications);
+	CU_add_test(s, "test_one_replication_unmarks", test_one_replication_unmarks);
 	CU_add_test(s, "test_sigint_at_extreme_rate", test_sigint_at_extreme_rate);
 }
