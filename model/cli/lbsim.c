@@ -10,8 +10,9 @@
  *   lbsim version
  *
  * Exit status: 0 success; 1 a run failed (e.g. its accounting did not
- * balance) or a tool it calls failed; 2 bad input or usage; 130 interrupted
- * by SIGINT/SIGTERM (nothing of the unfinished run is left in results). */
+ * balance), a tool it calls failed, or another run is writing into the same
+ * output directory; 2 bad input or usage; 130 interrupted by SIGINT, SIGTERM
+ * or SIGHUP (nothing of the unfinished run is left in results). */
 #define _POSIX_C_SOURCE 200809L
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -28,6 +29,7 @@
 #include "export.h"
 #include "inspect.h"
 #include "output.h"
+#include "results.h"
 #include "scenario.h"
 #include "sweep.h"
 #include "datadir.h"
@@ -280,6 +282,7 @@ static int cmd_run(const struct cli *c)
 	sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills at once */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL); /* the terminal went away: stop as cleanly as on Ctrl-C */
 	bool tty = !c->quiet && isatty(STDERR_FILENO);
 	GString *all = g_string_new(sim_summary_header);
 	g_string_append_c(all, '\n');
@@ -296,12 +299,19 @@ static int cmd_run(const struct cli *c)
 		first = (uint32_t)c->replication;
 		last = first + 1;
 	}
-	/* An output directory this run creates goes away again if the run
-	 * fails before writing anything (a user's existing one stays). */
-	bool out_existed = g_file_test(sc->output_dir, G_FILE_TEST_EXISTS);
+	/* The result directory, locked against a second writer; the new
+	 * replications are staged beside the old set and put in place together
+	 * at the end (results.h).  A directory this run creates goes away again
+	 * if the run fails (a user's existing one stays as it was). */
+	struct results *res = results_open(sc->output_dir, first, last, c->replication < 0, &err);
+	if (!res) {
+		fprintf(stderr, "lbsim: %s\n", err->message);
+		scenario_free(sc);
+		g_string_free(all, TRUE);
+		return 1;
+	}
 	for (uint32_t r = first; r < last && rc == 0; r++) {
-		g_autofree gchar *dir = g_strdup_printf("%s/rep%" PRIu32, sc->output_dir, r);
-		g_autofree gchar *tmp = output_begin(dir, &err);
+		const char *tmp = results_stage(res, r, &err);
 		if (!tmp) {
 			fprintf(stderr, "lbsim: %s\n", err->message);
 			rc = 1;
@@ -313,7 +323,6 @@ static int cmd_run(const struct cli *c)
 		struct world *w = world_create(sc, r, &o, &err);
 		if (!w) {
 			fprintf(stderr, "lbsim: %s\n", err->message);
-			output_abandon(dir);
 			g_timer_destroy(timer);
 			rc = 2;
 			break;
@@ -326,7 +335,7 @@ static int cmd_run(const struct cli *c)
 		g_timer_destroy(timer);
 		if (ok) {
 			struct sim_flows_view fv = world_flows(w);
-			ok = output_write_run(dir, sc, world_metrics(w), &s, sc->flows ? &fv : NULL, &err);
+			ok = output_write_files(tmp, sc, world_metrics(w), &s, sc->flows ? &fv : NULL, &err);
 		}
 		if (ok) {
 			output_summary_row(all, sc, world_metrics(w), &s);
@@ -334,23 +343,22 @@ static int cmd_run(const struct cli *c)
 				print_summary(sc, world_metrics(w), &s);
 		} else {
 			fprintf(stderr, "lbsim: %s: replication %" PRIu32 ": %s\n", sc->path, r, err->message);
-			output_abandon(dir);
 			rc = stop_flag ? 130 : 1;
 		}
 		world_free(w);
 	}
-	if (rc != 0 && !out_existed)
-		g_rmdir(sc->output_dir); /* fails, harmlessly, unless empty */
-	if (rc == 0 && c->replication < 0) {
-		g_autofree gchar *p = g_build_filename(sc->output_dir, "summary.csv", NULL);
-		if (!output_write_file(p, all->str, all->len, &err)) {
+	if (rc == 0 && stop_flag)
+		rc = 130; /* a signal after the last replication: put nothing in place */
+	if (rc == 0) {
+		if (!results_commit(res, all->str, all->len, &err)) {
 			fprintf(stderr, "lbsim: %s\n", err->message);
 			rc = 1;
-		} else if (!c->quiet) {
+		} else if (!c->quiet && c->replication < 0) {
 			printf("results in %s/ (summary.csv; rep*/timeseries.csv, nodes.csv, events.csv, run.json)\n",
 			       sc->output_dir);
 		}
 	}
+	results_close(res);
 	g_string_free(all, TRUE);
 	scenario_free(sc);
 	return rc;

@@ -2,15 +2,26 @@
  *
  * Runs are numbered in grid order: point p (the first axis varies slowest)
  * and replication r; run "p<p>-r<r>" writes <dir>/runs/p<p>/rep<r>/ through
- * `lbsim run FILE --set ... --replication r -o <dir>/runs/p<p> --quiet`, so
- * every arm uses the same base seed and run number r+1 (ns-3 RngRun style:
- * arms are paired).  A run is complete when its rep<r>/summary.csv exists
- * (run directories appear only by an atomic rename), so re-running a
+ * `lbsim run SNAPSHOT --set ... --replication r -o <dir>/runs/p<p> --quiet`,
+ * so every arm uses the same base seed and run number r+1 (ns-3 RngRun
+ * style: arms are paired).  A run is complete when its rep<r>/summary.csv
+ * exists (run directories appear only by an atomic rename), so re-running a
  * campaign runs only what is missing, like SEM's run_missing_simulations.
  *
+ * The campaign keeps its own copy of the scenario file (SNAPSHOT =
+ * <dir>/scenario/<file name>, written with campaign.json when the campaign
+ * starts, never rewritten): every run, local or on Slurm, reads the copy, so
+ * editing the original between emitting and running changes nothing, and
+ * campaign.json refuses a resume with other parameters.
+ *
  * runs.list has one line per run: run id, a tab, then the complete command
- * line.  GNU parallel executes the missing lines locally (-j) or over ssh
- * (--sshloginfile); the Slurm script runs line $SLURM_ARRAY_TASK_ID.
+ * line; GNU parallel executes the missing lines locally (-j) or over ssh
+ * (--sshloginfile).  --emit-slurm writes runs-<N>.list (the runs missing
+ * now) and sweep-<N>.slurm, its array script, with N one more than the last
+ * emit: a list is never rewritten, so an array still queued runs exactly
+ * the lines it was submitted with; a task whose line is missing fails.
+ * While it works, `lbsim sweep` holds the campaign directory's lock
+ * (results.h), so two sweeps never write one campaign at once.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "sweep.h"
@@ -23,6 +34,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "results.h"
 
 struct run_spec {
 	unsigned point;
@@ -96,12 +108,40 @@ static unsigned n_points(const struct scenario *sc)
 	return n;
 }
 
+/* The campaign's copy of the scenario file: <dir>/scenario/<file name>
+ * (the same name, so that a name derived from it stays the same). */
+static gchar *snapshot_path(const char *file, const struct sweep_opts *o)
+{
+	g_autofree gchar *base = g_path_get_basename(file);
+	g_autofree gchar *abs_out = g_canonicalize_filename(o->out_dir, NULL);
+	return g_build_filename(abs_out, "scenario", base, NULL);
+}
+
+/* Writes the snapshot if the campaign has none yet (its parameters are
+ * campaign.json's: campaign_matches() ran first). */
+static gboolean write_snapshot(const char *file, const struct sweep_opts *o)
+{
+	g_autofree gchar *snap = snapshot_path(file, o);
+	if (g_file_test(snap, G_FILE_TEST_EXISTS))
+		return TRUE;
+	g_autofree gchar *text = NULL, *dir = g_path_get_dirname(snap);
+	gsize len = 0;
+	g_autoptr(GError) err = NULL;
+	if (!g_file_get_contents(file, &text, &len, &err) || g_mkdir_with_parents(dir, 0755) != 0 ||
+	    !output_write_file(snap, text, len, &err)) {
+		fprintf(stderr, "lbsim: sweep: cannot copy %s to %s%s%s\n", file, snap, err ? ": " : "",
+			err ? err->message : "");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static GPtrArray *expand(const char *file, const struct scenario *sc, const struct sweep_opts *o)
 {
 	GPtrArray *runs = g_ptr_array_new();
 	unsigned np = n_points(sc);
 	/* absolute paths: a run list line works from any directory (Slurm) */
-	g_autofree gchar *abs_file = g_canonicalize_filename(file, NULL);
+	g_autofree gchar *abs_file = snapshot_path(file, o);
 	g_autofree gchar *abs_out = g_canonicalize_filename(o->out_dir, NULL);
 	g_autofree gchar *qself = quote(o->self), *qfile = quote(abs_file);
 	for (unsigned p = 0; p < np; p++) {
@@ -165,25 +205,93 @@ static gboolean write_run_list(const char *path, GPtrArray *runs, gboolean only_
 	return ok;
 }
 
-static int emit_slurm(const struct sweep_opts *o, unsigned n)
+/* path as one argument of an #SBATCH line: sbatch splits those lines like
+ * a shell (src/sbatch/opt.c _get_argument: quotes group, a backslash
+ * escapes, an unquoted '#' starts a comment), and expands '%' patterns in
+ * file names ("%%" is a '%'). */
+static gchar *sbatch_quote(const char *path)
+{
+	GString *g = g_string_new("\"");
+	for (const char *p = path; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_c(g, '\\');
+		if (*p == '%')
+			g_string_append_c(g, '%');
+		g_string_append_c(g, *p);
+	}
+	g_string_append_c(g, '"');
+	return g_string_free(g, FALSE);
+}
+
+/* The number of the next emit: one more than the largest N of the
+ * campaign's runs-<N>.list and sweep-<N>.slurm. */
+static unsigned next_emit(const char *dir)
+{
+	unsigned n = 0;
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+	while (d && (name = g_dir_read_name(d))) {
+		const char *p = g_str_has_prefix(name, "runs-") ? name + 5 : g_str_has_prefix(name, "sweep-") ? name + 6 : NULL;
+		if (!p || !g_ascii_isdigit(*p))
+			continue;
+		unsigned v = (unsigned)strtoul(p, NULL, 10);
+		n = v > n ? v : n;
+	}
+	return n + 1;
+}
+
+/* Writes runs-<N>.list (the runs not complete yet) and sweep-<N>.slurm,
+ * never an existing one; nothing when every run is complete. */
+static int emit_slurm(GPtrArray *runs, const struct sweep_opts *o)
 {
 	g_autofree gchar *abs_out = g_canonicalize_filename(o->out_dir, NULL);
-	g_autofree gchar *path = g_build_filename(abs_out, "sweep.slurm", NULL);
-	g_autofree gchar *list = g_build_filename(abs_out, "runs.list", NULL);
-	g_autofree gchar *qlist = quote(list);
-	if (strpbrk(abs_out, " \t"))
-		fprintf(stderr, "lbsim: warning: %s has white space: sbatch may not take it in --output\n", abs_out);
+	if (strpbrk(abs_out, "\n\r")) {
+		fprintf(stderr, "lbsim: sweep: %s: a campaign path with a line break cannot go in a Slurm script\n",
+			abs_out);
+		return 2;
+	}
+	unsigned missing = 0;
+	for (guint i = 0; i < runs->len; i++) {
+		g_autofree gchar *sum = run_summary_path(g_ptr_array_index(runs, i));
+		missing += !g_file_test(sum, G_FILE_TEST_IS_REGULAR);
+	}
+	if (missing == 0) {
+		printf("sweep: nothing to submit: all %u runs are complete (merge them with --merge)\n", runs->len);
+		return 0;
+	}
+	unsigned k = next_emit(abs_out);
+	g_autofree gchar *list_name = g_strdup_printf("runs-%u.list", k);
+	g_autofree gchar *list = g_build_filename(abs_out, list_name, NULL);
+	g_autofree gchar *path = g_strdup_printf("%s/sweep-%u.slurm", abs_out, k);
+	g_autoptr(GError) err = NULL;
+	unsigned n = 0;
+	if (!write_run_list(list, runs, TRUE, &n, &err)) {
+		fprintf(stderr, "lbsim: %s\n", err->message);
+		return 1;
+	}
+	g_autofree gchar *qlist = quote(list), *qpath = quote(path);
+	/* "DIR/slurm-%A_%a.out" with DIR quoted (its own '%' doubled), the
+	 * pattern's %A (job) and %a (task) kept */
+	g_autofree gchar *qdir = sbatch_quote(abs_out);
+	qdir[strlen(qdir) - 1] = '\0'; /* the closing quote goes after the file name */
+	g_autofree gchar *output = g_strdup_printf("%s/slurm-%%A_%%a.out\"", qdir);
 	g_autofree gchar *text = g_strdup_printf(
 		"#!/bin/bash\n"
-		"# Slurm array job: one task per line of runs.list (written by lbsim sweep --emit-slurm:\n"
-		"# the runs not complete yet).  Submit: sbatch %s ; then merge: lbsim sweep FILE -o DIR --merge\n"
+		"# Slurm array job %u of lbsim sweep --emit-slurm: one task per line of %s, the runs not complete\n"
+		"# when it was written.  That list is never rewritten (a later emit writes runs-%u.list and\n"
+		"# sweep-%u.slurm), so this array runs exactly these lines however long it waits in the queue.\n"
+		"# Submit: sbatch %s ; then merge: lbsim sweep FILE -o DIR --merge\n"
 		"#SBATCH --job-name=lbsim-sweep\n#SBATCH --array=1-%u\n#SBATCH --cpus-per-task=1\n"
-		"#SBATCH --output=%s/slurm-%%A_%%a.out\n"
+		"#SBATCH --output=%s\n"
 		"set -euo pipefail\n"
-		"line=$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" %s)\n"
+		"list=%s\n"
+		"task=${SLURM_ARRAY_TASK_ID:-}\n"
+		"case $task in ''|*[!0-9]*|0) echo \"lbsim sweep: SLURM_ARRAY_TASK_ID='$task': not a line of $list\" >&2; exit 1;; esac\n"
+		"if [ \"$(wc -l < \"$list\")\" -ne %u ]; then echo \"lbsim sweep: $list does not have its %u lines\" >&2; exit 1; fi\n"
+		"line=$(sed -n \"${task}p\" \"$list\")\n"
+		"if [ -z \"$line\" ]; then echo \"lbsim sweep: $list has no line $task\" >&2; exit 1; fi\n"
 		"eval \"${line#*$'\\t'}\"\n",
-		path, n, abs_out, qlist);
-	g_autoptr(GError) err = NULL;
+		k, list_name, k + 1, k + 1, qpath, n, output, qlist, n, n);
 	if (!output_write_file(path, text, strlen(text), &err)) {
 		fprintf(stderr, "lbsim: %s\n", err->message);
 		return 1;
@@ -268,6 +376,7 @@ static int merge(const struct scenario *sc, GPtrArray *runs, const struct sweep_
 	GString *raw = NULL, *agg = NULL;
 	int rc = 0;
 	unsigned missing = 0;
+	g_autoptr(GString) missing_ids = g_string_new(NULL);
 	/* rows[p] = the rows of point p */
 	GPtrArray **rows = g_new0(GPtrArray *, np);
 	for (unsigned p = 0; p < np; p++)
@@ -277,13 +386,17 @@ static int merge(const struct scenario *sc, GPtrArray *runs, const struct sweep_
 		g_autofree gchar *path = run_summary_path(rs);
 		gchar **row = read_row(path, &header);
 		if (!row) {
+			if (missing < 20)
+				g_string_append_printf(missing_ids, "%s%s", missing ? ", " : "", rs->id);
+			else if (missing == 20)
+				g_string_append(missing_ids, ", ...");
 			missing++;
 			continue;
 		}
 		g_ptr_array_add(rows[rs->point], row);
 	}
 	if (!header) {
-		fprintf(stderr, "lbsim: sweep: no complete run to merge\n");
+		fprintf(stderr, "lbsim: sweep: no complete run to merge (missing: %s)\n", missing_ids->str);
 		rc = 1;
 		goto out;
 	}
@@ -352,10 +465,14 @@ static int merge(const struct scenario *sc, GPtrArray *runs, const struct sweep_
 			fprintf(stderr, "lbsim: %s\n", err->message);
 			rc = 1;
 		} else {
-			printf("merged %u runs into %s and %s%s\n", runs->len - missing, sp, rp,
-			       missing ? " (some runs are missing)" : "");
+			printf("merged %u runs into %s and %s\n", runs->len - missing, sp, rp);
 		}
 	}
+	if (missing)
+		fprintf(stderr,
+			"lbsim: sweep: %u of %u runs are missing: %s (run the sweep again, or emit a Slurm array, "
+			"to complete them)\n",
+			missing, runs->len, missing_ids->str);
 	if (missing && rc == 0)
 		rc = 1;
 out:
@@ -406,22 +523,23 @@ static gboolean campaign_matches(const struct scenario *sc, const struct sweep_o
 
 int sweep_main(const char *file, const struct scenario *sc, const struct sweep_opts *o)
 {
-	if (g_mkdir_with_parents(o->out_dir, 0755) != 0) {
-		fprintf(stderr, "lbsim: %s: cannot create directory\n", o->out_dir);
+	g_autoptr(GError) err = NULL;
+	struct results *lock = results_open(o->out_dir, 0, 1, true, &err);
+	if (!lock) {
+		fprintf(stderr, "lbsim: sweep: %s\n", err->message);
 		return 1;
 	}
 	GPtrArray *runs = expand(file, sc, o);
 	g_autofree gchar *list = g_build_filename(o->out_dir, "runs.list", NULL);
-	g_autoptr(GError) err = NULL;
 	unsigned n = 0;
 	int rc = 0;
 	if (!campaign_matches(sc, o)) {
-		runs_free(runs);
-		return 2;
-	}
-	if (o->emit_slurm) {
+		rc = 2;
+	} else if (!write_snapshot(file, o)) {
+		rc = 1;
+	} else if (o->emit_slurm) {
 		/* only the runs still missing: re-emitting resumes the campaign */
-		rc = write_run_list(list, runs, TRUE, &n, &err) ? emit_slurm(o, n) : 1;
+		rc = emit_slurm(runs, o);
 	} else {
 		if (!o->merge_only) {
 			if (!write_run_list(list, runs, FALSE, &n, &err)) {
@@ -446,5 +564,6 @@ int sweep_main(const char *file, const struct scenario *sc, const struct sweep_o
 	if (err)
 		fprintf(stderr, "lbsim: %s\n", err->message);
 	runs_free(runs);
+	results_close(lock);
 	return rc;
 }

@@ -343,9 +343,16 @@ shim_sim::AddDev(Ptr<NetDevice> nd, uint32_t node, DevKind kind)
 
 extern "C"
 {
+    void shim_seed_map(uint64_t seed, uint64_t run, uint32_t* ns3_seed, uint64_t* ns3_run)
+    {
+        uint64_t u = seed - 1; // wraps: seed 0 is the last
+        *ns3_seed = static_cast<uint32_t>(1 + u % SHIM_NS3_MAX_SEED);
+        *ns3_run = u / SHIM_NS3_MAX_SEED * SHIM_RUNS_PER_SEED + run;
+    }
+
     struct shim_sim* shim_sim_create(uint64_t seed, uint64_t run, enum shim_scheduler sched)
     {
-        if (g_exists)
+        if (g_exists || run >= SHIM_RUNS_PER_SEED)
         {
             return nullptr;
         }
@@ -355,8 +362,11 @@ extern "C"
         {
             return nullptr;
         }
-        RngSeedManager::SetSeed(static_cast<uint32_t>(seed == 0 ? 1 : seed));
-        RngSeedManager::SetRun(run);
+        uint32_t ns3_seed;
+        uint64_t ns3_run;
+        shim_seed_map(seed, run, &ns3_seed, &ns3_run);
+        RngSeedManager::SetSeed(ns3_seed);
+        RngSeedManager::SetRun(ns3_run);
         ObjectFactory f;
         f.SetTypeId(names[sched]);
         Simulator::SetScheduler(f);

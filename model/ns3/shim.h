@@ -78,8 +78,26 @@ typedef void (*shim_rx_fn)(void *user, uint32_t node, uint32_t dev, const uint8_
 typedef void (*shim_drop_fn)(void *user, uint32_t node, uint32_t dev, const uint8_t *bytes, size_t len,
 			     enum shim_drop_reason why, uint64_t t_ns);
 
-/* Simulator.  seed and run as ns-3's RngSeedManager (seed >= 1; 0 is taken
- * as 1).  Returns NULL if another shim_sim exists. */
+/* Seeds.  ns-3's generator (MRG32k3a, RngStream) takes a seed of
+ * 1..SHIM_NS3_MAX_SEED (the same value goes in all six state words, which
+ * must stay below L'Ecuyer's modulus m2 = 4294944443: ns-3 aborts with
+ * "invalid Seed" otherwise) and a 64-bit run number (the substream, 2^76
+ * draws apart).  The shim takes a 64-bit seed and a run 0..SHIM_RUNS_PER_SEED-1
+ * and maps them one-to-one onto ns-3's (seed, run):
+ *     u         = seed - 1 (mod 2^64: seed 0 is u = 2^64 - 1)
+ *     ns-3 seed = 1 + u mod SHIM_NS3_MAX_SEED
+ *     ns-3 run  = (u / SHIM_NS3_MAX_SEED) x SHIM_RUNS_PER_SEED + run
+ * Seeds 1..SHIM_NS3_MAX_SEED keep ns-3 seed = seed and run = run (as ns-3
+ * programs set them); larger seeds (and 0) go to runs beyond 2^31, a block of
+ * SHIM_RUNS_PER_SEED runs per seed, so no two (seed, run) pairs share a
+ * stream.  (u / SHIM_NS3_MAX_SEED < 2^32 + 2^15, so ns-3's run stays below
+ * 2^64.) */
+#define SHIM_NS3_MAX_SEED UINT32_C(4294944442)
+#define SHIM_RUNS_PER_SEED (UINT64_C(1) << 31)
+void shim_seed_map(uint64_t seed, uint64_t run, uint32_t *ns3_seed, uint64_t *ns3_run);
+
+/* Simulator with seed and run as above (run < SHIM_RUNS_PER_SEED).
+ * Returns NULL if another shim_sim exists or run is out of range. */
 struct shim_sim *shim_sim_create(uint64_t seed, uint64_t run, enum shim_scheduler sched);
 void shim_sim_destroy(struct shim_sim *s); /* NULL: no-op */
 uint64_t shim_now_ns(const struct shim_sim *s);

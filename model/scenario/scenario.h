@@ -66,6 +66,44 @@ struct scenario_router {
 };
 extern const struct lb_kind_table scenario_scheduler_table;
 
+/* Bounds of what a run may take, checked by the loader (doc/scenario.md,
+ * "Limits"):
+ *   SCENARIO_MAX_TIME_NS    every duration and time of a scenario (and the
+ *                           products heartbeat_interval x heartbeat_misses,
+ *                           bfd_interval x bfd_multiplier): ns-3 keeps time in
+ *                           signed 64-bit ns and the core adds a time and a few
+ *                           durations; 10^18 ns (31.7 years) leaves room for
+ *                           nine such terms below 2^63.
+ *   SCENARIO_MAX_RUN_BYTES  what one run allocates (scenario_cost()): time
+ *                           bins, flow records, session and flow-state tables,
+ *                           Maglev tables, ns-3's client nodes, CSV text.
+ * Items behind scenario_cost() (model/sim asserts its structures fit them):
+ *   SCENARIO_BIN_BYTES       struct sim_bin, one per time bin
+ *   SCENARIO_NODE_BIN_BYTES  struct sim_node_bin, one per bin and node
+ *   SCENARIO_FLOW_BYTES      struct sim_flow and its send-queue slots
+ *   SCENARIO_CSV_ROW_BYTES   a CSV row as text, with its buffer's growth
+ *   SCENARIO_CLIENT_BYTES    an ns-3 client node, its device, queue and link
+ *                            (measured: 65535 clients add 407 MiB of RSS) */
+#define SCENARIO_MAX_TIME_NS UINT64_C(1000000000000000000)
+#define SCENARIO_MAX_RUN_BYTES (UINT64_C(8) << 30)
+#define SCENARIO_BIN_BYTES 80
+#define SCENARIO_NODE_BIN_BYTES 128
+#define SCENARIO_FLOW_BYTES 192
+#define SCENARIO_CSV_ROW_BYTES 256
+#define SCENARIO_CLIENT_BYTES 8192
+
+/* What a run will take, estimated from the scenario before it starts (per
+ * replication): the loader refuses bytes > SCENARIO_MAX_RUN_BYTES and
+ * warns when the events would take long (SCENARIO_EVENTS_PER_S). */
+#define SCENARIO_EVENTS_PER_S 1e6 /* a conservative simulator speed (bench/RESULTS.md: 0.2-1.5 M/s) */
+struct scenario_cost {
+	double flows;   /* flows started: initial + expected arrivals */
+	double packets; /* data packets sent */
+	double events;  /* simulator events: packets' hops, control messages, timers, bins */
+	double bytes;   /* allocated */
+	double bins_bytes, flows_bytes, tables_bytes, maglev_bytes, clients_bytes; /* parts of bytes */
+};
+
 struct scenario_failure {
 	uint64_t k; /* the K of its [failure.K] group */
 	uint64_t at_ns;
@@ -199,6 +237,14 @@ struct scenario {
  * split from the key at the last '.' before '=', so "failure.1.at=1s" sets
  * [failure.1] at).  Returns NULL and sets *err (SCENARIO_ERROR) on any problem. */
 struct scenario *scenario_load(const char *path, const char *const *overrides, GError **err);
+
+/* What one replication of sc will take (estimates; see struct scenario_cost). */
+void scenario_cost(const struct scenario *sc, struct scenario_cost *out);
+
+/* The same from len bytes of data in memory (up to its first NUL), named
+ * path in messages and for the name of the scenario (the fuzzers' entry). */
+struct scenario *scenario_load_data(const char *path, const char *data, size_t len, const char *const *overrides,
+				    GError **err);
 
 /* Frees sc and everything it owns; NULL is a no-op. */
 void scenario_free(struct scenario *sc);

@@ -18,6 +18,13 @@ static gint fgroup_cmp(gconstpointer a, gconstpointer b)
 	return x->k < y->k ? -1 : x->k > y->k;
 }
 
+static gint failure_cmp(gconstpointer a, gconstpointer b, gpointer user)
+{
+	(void)user;
+	const struct scenario_failure *x = a, *y = b;
+	return x->at_ns < y->at_ns ? -1 : x->at_ns > y->at_ns;
+}
+
 /* One node id (0..nodes-1) as text; NULL or the reason. */
 static gchar *parse_node_id(const char *s, unsigned nodes, unsigned *out)
 {
@@ -165,19 +172,13 @@ bool scenario_parse_failures(struct scenario_ctx *c, GError **err)
 	g_array_sort(fg, fgroup_cmp); /* K values are unique: group names are */
 	sc->failures = g_new0(struct scenario_failure, fg->len ? fg->len : 1);
 	for (guint i = 0; i < fg->len; i++) {
-		struct scenario_failure f;
-		if (!parse_failure(c, g_array_index(fg, struct fgroup, i).name, &f, err))
+		if (!parse_failure(c, g_array_index(fg, struct fgroup, i).name, &sc->failures[i], err))
 			return false;
-		f.k = g_array_index(fg, struct fgroup, i).k;
-		/* insertion sort by time: stable, so equal times keep K order */
-		size_t j = sc->n_failures;
-		while (j > 0 && sc->failures[j - 1].at_ns > f.at_ns) {
-			sc->failures[j] = sc->failures[j - 1];
-			j--;
-		}
-		sc->failures[j] = f;
 		sc->n_failures++;
 	}
+	/* by time; equal times keep K order (the groups are in K order and
+	 * GLib's sort is stable); O(n log n): a file may list many failures */
+	g_qsort_with_data(sc->failures, (gint)sc->n_failures, sizeof *sc->failures, failure_cmp, NULL);
 	return true;
 }
 

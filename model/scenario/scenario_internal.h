@@ -102,5 +102,11 @@ gchar *scenario_shown_value(const struct scenario_ctx *c, const struct keydef *k
 bool scenario_parse_routers(struct scenario_ctx *c, GError **err);
 /* scenario_failures.c */
 bool scenario_parse_failures(struct scenario_ctx *c, GError **err);
+/* scenario_limits.c: the core's limits that depend on several keys; what
+ * a run allocates (last: it needs every other value sane) */
+bool scenario_check_core_limits(struct scenario_ctx *c, GError **err);
+bool scenario_check_allocation(struct scenario_ctx *c, GError **err);
+/* scenario_warn.c: warnings about legal values that are surely unintended */
+void scenario_warn(struct scenario_ctx *c);
 
 #endif

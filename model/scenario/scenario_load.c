@@ -154,18 +154,30 @@ static bool parse_keys(struct scenario_ctx *c, GError **err)
 				    "a CSV field)");
 			return false;
 		}
+		g_autofree gchar *resolved = scenario_value_text(kd, sc); /* as describe writes it */
 		if (!kprofile_uses(kd->profile, profile) && !is_default(kd, profile, sc))
 			g_ptr_array_add(c->warnings,
 					g_strdup_printf("[%s] %s = %s: not used by [router] profile = %s (only by %s)",
-							kd->group, kd->key, v,
+							kd->group, kd->key, resolved,
 							lb_kind_name(&lb_router_profile_table, profile),
 							lb_kind_name(&lb_router_profile_table, (unsigned)kd->profile - 1)));
 	}
 	if (!sc->name) {
-		g_autofree gchar *b = g_path_get_basename(sc->path);
+		/* the file's name without .ini, with what a name may not hold
+		 * (see above and scenario_parse_value) replaced by '_' */
+		gchar *b = g_path_get_basename(sc->path);
 		if (g_str_has_suffix(b, ".ini") && strlen(b) > 4)
 			b[strlen(b) - 4] = '\0';
-		sc->name = g_strdup(b);
+		for (char *p = b; *p; p++)
+			if (strchr("/,\"\\", *p) || (unsigned char)*p < 0x20 ||
+			    (*p == '#' && (p == b || p[-1] == ' ' || p[-1] == '\t')))
+				*p = '_';
+		g_strstrip(b);
+		if (!*b) {
+			g_free(b);
+			b = g_strdup("scenario");
+		}
+		sc->name = b;
 	}
 	if (!sc->output_dir)
 		sc->output_dir = g_strconcat("results/", sc->name, NULL);
@@ -227,40 +239,8 @@ static bool cross_check(struct scenario_ctx *c, GError **err)
 			    "must be 0 (no arrivals) or in 1e-6..1e9 flows/s");
 		return false;
 	}
-	kd = scenario_find_key("cluster", "maglev_table_size");
-	if (!lb_owner_is_prime(sc->maglev_table_size)) {
-		g_autofree gchar *v = scenario_shown_value(c, kd);
-		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
-			    "%" PRIu32 " is not prime (Maglev needs a prime table size, e.g. 65537)",
-			    sc->maglev_table_size);
+	if (!scenario_check_core_limits(c, err))
 		return false;
-	}
-	kd = scenario_find_key("router", "resilient_buckets");
-	if (sc->ecmp == LB_ECMP_RESILIENT && (sc->resilient_buckets < 1 || sc->resilient_buckets > LB_ECMP_MAX_BUCKETS)) {
-		g_autofree gchar *v = scenario_shown_value(c, kd);
-		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
-			    "must be in 1..%" PRIu32 " with router.ecmp = resilient", LB_ECMP_MAX_BUCKETS);
-		return false;
-	}
-	if (sc->ecmp_hash == LB_HASH_LINUX && sc->ecmp_hash_seed == 0) {
-		kd = scenario_find_key("router", "ecmp_hash_seed");
-		g_autofree gchar *v = scenario_shown_value(c, kd);
-		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
-				     "must be 1..4294967295 with router.ecmp_hash = linux (0 is the kernel's random "
-				     "per-boot seed, which no model can predict)");
-		return false;
-	}
-	struct lb_member_params mp = {.self = 0, .peers = 1, .interval_ns = sc->heartbeat_interval_ns,
-				      .misses = sc->heartbeat_misses};
-	if (lb_member_check(&mp) < 0) {
-		kd = scenario_find_key("cluster", "heartbeat_misses");
-		g_autofree gchar *v = scenario_shown_value(c, kd);
-		g_autofree gchar *iv = scenario_fmt_duration(sc->heartbeat_interval_ns);
-		scenario_value_error(err, scenario_origin(c, kd->group, kd->key), kd->group, kd->key, v,
-			    "heartbeat_interval x heartbeat_misses = %s x %u is beyond 2^64 ns", iv,
-			    sc->heartbeat_misses);
-		return false;
-	}
 	if (sc->vip_family != sc->ip_version) {
 		kd = scenario_find_key("cluster", "vip");
 		g_autofree gchar *v = scenario_shown_value(c, kd);
@@ -276,31 +256,9 @@ static bool cross_check(struct scenario_ctx *c, GError **err)
 		return false;
 	}
 
-	/* warnings */
-	for (int t = 0; t < 2; t++) {
-		uint64_t ns = t ? sc->flow_state_idle_timeout_ns : sc->session_idle_timeout_ns;
-		if (ns > LB_SESSION_LIVE_MAX_TIMEOUT_NS && ns <= sc->duration_ns) {
-			g_autofree gchar *d = scenario_fmt_duration(ns);
-			g_ptr_array_add(c->warnings,
-					g_strdup_printf("[cluster] %s = %s: above 69m54s, nodes.csv's %s counts the "
-							"entries present (expired ones until swept), not the live ones",
-							t ? "flow_state_idle_timeout" : "session_idle_timeout", d,
-							t ? "flow_states" : "sessions"));
-		}
-	}
-	if (sc->metric_reduction >= sc->base_metric)
-		g_ptr_array_add(c->warnings,
-				g_strdup_printf("[cluster] metric_reduction = %" PRIu32 " >= base_metric = %" PRIu32
-						": survivors advertise metric 1 (clamped)",
-						sc->metric_reduction, sc->base_metric));
-	if (sc->refresh_interval_ns >= sc->hold_time_ns) {
-		g_autofree gchar *r = scenario_fmt_duration(sc->refresh_interval_ns);
-		g_autofree gchar *h = scenario_fmt_duration(sc->hold_time_ns);
-		g_ptr_array_add(c->warnings,
-				g_strdup_printf("[router] refresh_interval = %s >= hold_time = %s: routes expire "
-						"between refreshes and will flap",
-						r, h));
-	}
+	if (!scenario_check_allocation(c, err))
+		return false;
+	scenario_warn(c);
 	return true;
 }
 
@@ -346,7 +304,14 @@ static bool split_override(const char *o, gchar **group, gchar **key, gchar **va
 	*group = g_strstrip(g_strdup(lhs));
 	*key = g_strstrip(g_strdup(dot + 1));
 	*value = g_strstrip(g_strdup(eq + 1));
-	if (!**group || !**key || strpbrk(*group, "[]\n") || strpbrk(*key, "=[]\n") || strchr(*value, '\n')) {
+	/* what GKeyFile takes as a group or key name (g_key_file_is_group_name:
+	 * no '[', ']' or control character; otherwise it ignores the value) */
+	bool cntrl = false;
+	for (const char *p = *group; *p; p++)
+		cntrl = cntrl || g_ascii_iscntrl(*p);
+	for (const char *p = *key; *p; p++)
+		cntrl = cntrl || g_ascii_iscntrl(*p);
+	if (!**group || !**key || cntrl || strpbrk(*group, "[]") || strpbrk(*key, "=[]") || strchr(*value, '\n')) {
 		g_clear_pointer(group, g_free);
 		g_clear_pointer(key, g_free);
 		g_clear_pointer(value, g_free);
@@ -503,14 +468,26 @@ struct scenario *scenario_load(const char *path, const char *const *overrides, G
 	g_return_val_if_fail(path != NULL, NULL);
 	g_return_val_if_fail(err == NULL || *err == NULL, NULL);
 	gchar *data = NULL;
+	gsize len = 0;
 	GError *e = NULL;
-	if (!g_file_get_contents(path, &data, NULL, &e)) {
+	if (!g_file_get_contents(path, &data, &len, &e)) {
 		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_IO, "%s: %s", path, e->message);
 		g_error_free(e);
 		return NULL;
 	}
-	g_autofree gchar *text = strip_comments(data);
+	struct scenario *sc = scenario_load_data(path, data, len, overrides, err);
 	g_free(data);
+	return sc;
+}
+
+struct scenario *scenario_load_data(const char *path, const char *data, size_t len, const char *const *overrides,
+				    GError **err)
+{
+	g_return_val_if_fail(path != NULL && (data != NULL || len == 0), NULL);
+	g_return_val_if_fail(err == NULL || *err == NULL, NULL);
+	/* the text ends at its first NUL, as a C string read from the file does */
+	g_autofree gchar *copy = g_strndup(data ? data : "", len);
+	g_autofree gchar *text = strip_comments(copy);
 	return load_text(path, text, overrides, true, err);
 }
 

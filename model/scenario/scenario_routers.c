@@ -65,7 +65,9 @@ bool scenario_parse_routers(struct scenario_ctx *c, GError **err)
 			r->ecmp_hash = tmp.ecmp_hash;
 		if (seed)
 			r->ecmp_hash_seed = tmp.ecmp_hash_seed;
-		if (r->ecmp_hash == LB_HASH_LINUX && r->ecmp_hash_seed == 0) {
+		/* router 0 with neither key of its own is [router] itself: the
+		 * loader's check of [router] names that group */
+		if (r->ecmp_hash == LB_HASH_LINUX && r->ecmp_hash_seed == 0 && (k > 0 || hash || seed)) {
 			scenario_value_error(err, scenario_origin(c, g, "ecmp_hash_seed"), g, "ecmp_hash_seed",
 					     seed ? seed : "0",
 					     "must be 1..4294967295 with ecmp_hash = linux (0 is the kernel's random per-boot "

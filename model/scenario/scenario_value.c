@@ -26,10 +26,11 @@ static gchar *parse_scaled(const char *s, const char *const *units, const uint64
 	bool overflow = false;
 	for (; *p >= '0' && *p <= '9'; p++) {
 		digits = true;
-		if (ip > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*p - '0');
+		if (ip > (UINT64_MAX - d) / 10)
 			overflow = true;
 		else
-			ip = ip * 10 + (uint64_t)(*p - '0');
+			ip = ip * 10 + d;
 	}
 	const char *frac = NULL;
 	size_t nfrac = 0;
@@ -54,7 +55,8 @@ static gchar *parse_scaled(const char *s, const char *const *units, const uint64
 	if (overflow || (m && ip > UINT64_MAX / m))
 		return g_strdup_printf("%s is too large", what);
 	uint64_t v = ip * m;
-	/* fraction: sum of digit * m / 10^i must be exact */
+	/* fraction: sum of digit * m / 10^i must be exact (a non-zero digit
+	 * below the base unit - scale < 10 - is refused, not truncated) */
 	uint64_t scale = m;
 	for (size_t i = 0; i < nfrac; i++) {
 		unsigned d = (unsigned)(frac[i] - '0');
@@ -62,7 +64,7 @@ static gchar *parse_scaled(const char *s, const char *const *units, const uint64
 			scale /= 10;
 			continue;
 		}
-		if (scale % 10 != 0)
+		if (scale < 10 || scale % 10 != 0)
 			return g_strdup_printf("not a whole number of %s", base);
 		scale /= 10;
 		uint64_t add = d * scale;
@@ -128,16 +130,19 @@ gchar *scenario_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *
 	for (; *p; p++) {
 		if (*p < '0' || *p > '9')
 			return g_strdup("not an integer");
-		if (v > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
 			overflow = true;
 		else
-			v = v * 10 + (uint64_t)(*p - '0');
+			v = v * 10 + d;
 	}
-	if (overflow || v < min || v > max) {
-		if (max == UINT64_MAX || max == UINT32_MAX)
-			return g_strdup_printf("must be at least %" PRIu64, min);
+	bool open_max = max == UINT64_MAX || max == UINT32_MAX; /* "no bound" but the type's */
+	if (!overflow && v < min && open_max)
+		return g_strdup_printf("must be at least %" PRIu64, min);
+	if ((overflow || v > max) && open_max && min == 0)
+		return g_strdup_printf("must be at most %" PRIu64, max);
+	if (overflow || v < min || v > max)
 		return g_strdup_printf("must be in %" PRIu64 "..%" PRIu64, min, max);
-	}
 	*out = v;
 	return NULL;
 }
@@ -306,6 +311,12 @@ gchar *scenario_parse_value(const struct keydef *kd, const char *text, struct sc
 	case K_STR:
 		if (!*text)
 			return g_strdup("must not be empty");
+		/* a '#' there would start a comment in describe's text (and in any
+		 * file): the value could not be written back */
+		for (const char *p = text; *p; p++)
+			if (*p == '#' && (p == text || p[-1] == ' ' || p[-1] == '\t'))
+				return g_strdup("must not start with '#' or have a '#' after a blank (describe writes "
+						"it as a comment)");
 		g_free(*(char **)base);
 		*(char **)base = g_strdup(text);
 		return NULL;

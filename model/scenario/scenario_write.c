@@ -10,9 +10,21 @@ gchar *scenario_describe(const struct scenario *sc)
 {
 	g_return_val_if_fail(sc != NULL, NULL);
 	GString *g = g_string_new(NULL);
-	g_string_append_printf(g, "# scenario %s, resolved from %s\n", sc->name, sc->path ? sc->path : "?");
-	for (size_t i = 0; i < sc->n_warnings; i++)
-		g_string_append_printf(g, "# warning: %s\n", sc->warnings[i]);
+	/* comments stay one line each whatever they quote (a path may hold a newline) */
+	g_autofree gchar *path = g_strdup(sc->path ? sc->path : "?");
+	g_strdelimit(path, "\r\n", '?');
+	g_string_append_printf(g, "# scenario %s, resolved from %s\n", sc->name, path);
+	struct scenario_cost cost;
+	scenario_cost(sc, &cost);
+	g_string_append_printf(g,
+			       "# estimated per replication: %.3g flows, %.3g packets, %.3g simulator events "
+			       "(%.0f s at %.0g events/s), %.0f MiB allocated\n",
+			       cost.flows, cost.packets, cost.events, cost.events / SCENARIO_EVENTS_PER_S,
+			       SCENARIO_EVENTS_PER_S, cost.bytes / 1048576);
+	for (size_t i = 0; i < sc->n_warnings; i++) {
+		g_autofree gchar *w = g_strdelimit(g_strdup(sc->warnings[i]), "\r\n", '?');
+		g_string_append_printf(g, "# warning: %s\n", w);
+	}
 	const char *group = NULL;
 	for (size_t i = 0; i < scenario_n_keys; i++) {
 		const struct keydef *kd = &scenario_keys[i];

@@ -6,6 +6,12 @@
 #include <stdint.h>
 #include <sys/mman.h>
 
+#include "scenario.h"
+
+/* The loader bounds what a run allocates with this size (scenario_cost):
+ * a flow record and its send-queue slots (16 bytes, the ring doubling). */
+G_STATIC_ASSERT(sizeof(struct sim_flow) + 2 * 16 <= SCENARIO_FLOW_BYTES);
+
 #define FLOW_CHUNK 65536u
 
 /* A chunk of FLOW_CHUNK zeroed flows (8 MiB): fresh anonymous memory

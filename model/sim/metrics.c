@@ -3,6 +3,12 @@
 
 #include <string.h>
 
+#include "scenario.h"
+
+/* The loader bounds what a run allocates with these sizes (scenario_cost). */
+G_STATIC_ASSERT(sizeof(struct sim_bin) <= SCENARIO_BIN_BYTES);
+G_STATIC_ASSERT(sizeof(struct sim_node_bin) <= SCENARIO_NODE_BIN_BYTES);
+
 const char *const sim_drop_names[SIM_DROP_N] = {
 	[SIM_DROP_BLACKHOLE] = "blackhole", [SIM_DROP_STEER_DEAD] = "steer_dead",
 	[SIM_DROP_NO_STATE] = "no_state",   [SIM_DROP_QUEUE] = "queue",
@@ -141,4 +147,48 @@ const struct sim_event *metrics_find_event(const struct sim_metrics *m, const ch
 			return e;
 	}
 	return NULL;
+}
+
+/* The largest share of the VIP's packets one node drew from the router
+ * after t0, over spans of consecutive bins holding at least PEAK_MIN_PACKETS
+ * (one bin when it holds that many; at light load the span grows until it
+ * does, so the share is never a ratio of a handful of packets), or over
+ * everything after t0 when even that holds fewer. */
+#define PEAK_MIN_PACKETS 100
+
+/* The span of bin b is [b, e) with e the first bin that brings its sum to
+ * PEAK_MIN_PACKETS (or the end); e never moves back as b moves on, so the
+ * spans slide over the bins once (a light run with a million bins took
+ * hours when each span was summed afresh). */
+double metrics_peak_node_share(const struct sim_metrics *m, uint64_t t0)
+{
+	double peak = 0;
+	size_t first = metrics_bin(m, t0);
+	uint64_t per[LB_MAX_NODES] = {0};
+	uint64_t sum = 0;
+	size_t e = first;
+	for (size_t b = first; b < m->n_bins; b++) {
+		if (b > first) { /* bin b - 1 leaves the span (e > b - 1 always) */
+			for (unsigned i = 0; i < m->n_nodes; i++) {
+				uint64_t x = m->node_bins[(b - 1) * m->n_nodes + i].rx_router;
+				per[i] -= x;
+				sum -= x;
+			}
+		}
+		for (; e < m->n_bins && sum < PEAK_MIN_PACKETS; e++) {
+			for (unsigned i = 0; i < m->n_nodes; i++) {
+				uint64_t x = m->node_bins[e * m->n_nodes + i].rx_router;
+				per[i] += x;
+				sum += x;
+			}
+		}
+		if (sum == 0 || (sum < PEAK_MIN_PACKETS && b > first))
+			break; /* the tail is lighter than the whole span from the first bin */
+		for (unsigned i = 0; i < m->n_nodes; i++)
+			if ((double)per[i] / (double)sum > peak)
+				peak = (double)per[i] / (double)sum;
+		if (e == m->n_bins)
+			break;
+	}
+	return peak;
 }

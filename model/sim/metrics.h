@@ -137,6 +137,11 @@ static inline struct sim_node_bin *metrics_node_bin(struct sim_metrics *m, uint6
 	return &m->node_bins[metrics_bin(m, t_ns) * m->n_nodes + node];
 }
 
+/* The largest share of the VIP's packets one node drew from the router
+ * after t0, over spans of consecutive bins holding at least 100 packets
+ * (summary.csv's peak_node_share); O(bins x nodes). */
+double metrics_peak_node_share(const struct sim_metrics *m, uint64_t t0);
+
 /* A failure or repair of the scenario happened: drops from now on count for it. */
 void metrics_failure(struct sim_metrics *m, uint64_t t_ns, int kind, int node);
 void metrics_sent(struct sim_metrics *m, uint64_t t_ns);

@@ -302,6 +302,14 @@ static GString *failures_csv(const struct scenario *sc, const struct sim_metrics
 		g_string_append_printf(out, ",window_%s_s", sim_drop_names[c]);
 	g_string_append(out, ",t_detect_s,t_readvertise_s,t_install_s,t_restore_s\n");
 	char t[32];
+	/* events are logged as they happen, so in time order, like the
+	 * failures: each failure's span is then found by one pass (the scan of
+	 * every event per failure is kept for a log out of order) */
+	bool sorted = true;
+	for (guint j = 1; j < m->events->len && sorted; j++)
+		sorted = g_array_index(m->events, struct sim_event, j - 1).t_ns <=
+			 g_array_index(m->events, struct sim_event, j).t_ns;
+	guint from = 0; /* sorted: the first event at or after this failure */
 	for (guint i = 0; i < m->failures->len; i++) {
 		const struct sim_failure_stats *f = &g_array_index(m->failures, struct sim_failure_stats, i);
 		uint64_t end = i + 1 < m->failures->len
@@ -324,8 +332,12 @@ static GString *failures_csv(const struct scenario *sc, const struct sim_metrics
 				output_seconds(t, f->last_drop_ns[c] == LB_TIME_NEVER ? LB_TIME_NEVER
 										     : f->last_drop_ns[c] - f->at_ns));
 		uint64_t times[4] = {LB_TIME_NEVER, LB_TIME_NEVER, LB_TIME_NEVER, LB_TIME_NEVER};
-		for (guint j = 0; j < m->events->len; j++) {
+		while (sorted && from < m->events->len && g_array_index(m->events, struct sim_event, from).t_ns < f->at_ns)
+			from++;
+		for (guint j = from; j < m->events->len; j++) {
 			const struct sim_event *e = &g_array_index(m->events, struct sim_event, j);
+			if (e->t_ns >= end && sorted)
+				break;
 			if (e->t_ns < f->at_ns || e->t_ns >= end)
 				continue;
 			if (times[0] == LB_TIME_NEVER && (sim_event_is(e, SIM_EV_NODE, LB_NE_DETECT) ||
@@ -472,31 +484,6 @@ gboolean output_write_file(const char *path, const char *contents, gsize len, GE
 	return g_file_set_contents(path, contents, (gssize)len, err);
 }
 
-static gboolean remove_tree(const char *dir, GError **err)
-{
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	if (!d)
-		return TRUE;
-	const char *name;
-	while ((name = g_dir_read_name(d))) {
-		g_autofree gchar *p = g_build_filename(dir, name, NULL);
-		if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK)) {
-			if (!remove_tree(p, err))
-				return FALSE;
-		} else if (g_remove(p) != 0) {
-			g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot remove: %s", p,
-				    g_strerror(errno));
-			return FALSE;
-		}
-	}
-	if (g_rmdir(dir) != 0) {
-		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot remove: %s", dir,
-			    g_strerror(errno));
-		return FALSE;
-	}
-	return TRUE;
-}
-
 static gboolean write_one(const char *dir, const char *name, GString *s, GError **err)
 {
 	g_autofree gchar *p = g_build_filename(dir, name, NULL);
@@ -505,54 +492,19 @@ static gboolean write_one(const char *dir, const char *name, GString *s, GError 
 	return ok;
 }
 
-gchar *output_begin(const char *dir, GError **err)
+gboolean output_write_files(const char *dir, const struct scenario *sc, const struct sim_metrics *m,
+			    const struct sim_summary *s, const struct sim_flows_view *flows, GError **err)
 {
-	gchar *tmp = g_strdup_printf("%s.tmp", dir);
-	if (!remove_tree(tmp, err) || g_mkdir_with_parents(tmp, 0755) != 0) {
-		if (err && !*err)
-			g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
-				    "%s: cannot create directory: %s", tmp, g_strerror(errno));
-		g_free(tmp);
-		return NULL;
-	}
-	return tmp;
-}
-
-void output_abandon(const char *dir)
-{
-	g_autofree gchar *tmp = g_strdup_printf("%s.tmp", dir);
-	remove_tree(tmp, NULL);
-}
-
-gboolean output_write_run(const char *dir, const struct scenario *sc, const struct sim_metrics *m,
-			  const struct sim_summary *s, const struct sim_flows_view *flows, GError **err)
-{
-	g_autofree gchar *tmp = g_strdup_printf("%s.tmp", dir);
-	if (g_mkdir_with_parents(tmp, 0755) != 0) {
-		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot create directory: %s",
-			    tmp, g_strerror(errno));
-		return FALSE;
-	}
 	GString *summary = g_string_new(sim_summary_header);
 	g_string_append_c(summary, '\n');
 	output_summary_row(summary, sc, m, s);
-	gboolean ok = write_one(tmp, "summary.csv", summary, err) &&
-		      write_one(tmp, "timeseries.csv", identify(timeseries_csv(m), sc, s), err) &&
-		      write_one(tmp, "nodes.csv", identify(nodes_csv(m), sc, s), err) &&
-		      write_one(tmp, "events.csv", identify(events_csv(m), sc, s), err) &&
-		      write_one(tmp, "failures.csv", identify(failures_csv(sc, m), sc, s), err) &&
-		      write_one(tmp, "routers.csv", identify(routers_csv(m), sc, s), err) &&
-		      write_one(tmp, "router_load.csv", identify(router_load_csv(m), sc, s), err) &&
-		      (!flows || write_one(tmp, "flows.csv", identify(flows_csv(flows), sc, s), err)) &&
-		      write_one(tmp, "run.json", run_json(sc, s), err);
-	if (ok)
-		ok = remove_tree(dir, err);
-	if (ok && g_rename(tmp, dir) != 0) {
-		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot rename to %s: %s", tmp,
-			    dir, g_strerror(errno));
-		ok = FALSE;
-	}
-	if (!ok)
-		remove_tree(tmp, NULL);
-	return ok;
+	return write_one(dir, "summary.csv", summary, err) &&
+	       write_one(dir, "timeseries.csv", identify(timeseries_csv(m), sc, s), err) &&
+	       write_one(dir, "nodes.csv", identify(nodes_csv(m), sc, s), err) &&
+	       write_one(dir, "events.csv", identify(events_csv(m), sc, s), err) &&
+	       write_one(dir, "failures.csv", identify(failures_csv(sc, m), sc, s), err) &&
+	       write_one(dir, "routers.csv", identify(routers_csv(m), sc, s), err) &&
+	       write_one(dir, "router_load.csv", identify(router_load_csv(m), sc, s), err) &&
+	       (!flows || write_one(dir, "flows.csv", identify(flows_csv(flows), sc, s), err)) &&
+	       write_one(dir, "run.json", run_json(sc, s), err);
 }

@@ -1,7 +1,7 @@
 /* output.h - a run's result files (doc/outputs.md).
  *
- * All files of one run are written into "<dir>.tmp" and renamed to <dir>
- * only when every file is complete, so a crash or Ctrl-C never leaves a
+ * The files of one replication are written into a staged directory that
+ * results.h puts in place as a whole, so a crash or Ctrl-C never leaves a
  * half-written result.  Every number is a plain SI value (seconds, bytes);
  * times are printed from integer nanoseconds with 9 decimals, so reruns are
  * byte-identical.  Wall-clock values never go in a CSV (run.json only). */
@@ -50,18 +50,12 @@ extern const char sim_summary_header[];
 void output_summary_row(GString *out, const struct scenario *sc, const struct sim_metrics *m,
 			const struct sim_summary *s);
 
-/* Creates the empty temporary directory "<dir>.tmp" a run writes into
- * (pcap files go there during the run); returns its path (g_free) or NULL. */
-gchar *output_begin(const char *dir, GError **err);
-
-/* Removes "<dir>.tmp" (an interrupted or failed run). */
-void output_abandon(const char *dir);
-
-/* Writes summary.csv, timeseries.csv, nodes.csv, events.csv, run.json and,
- * when flows is not NULL, flows.csv into "<dir>.tmp", then replaces dir by it.
- * Returns FALSE with err set on an I/O error; nothing is left at dir then. */
-gboolean output_write_run(const char *dir, const struct scenario *sc, const struct sim_metrics *m,
-			  const struct sim_summary *s, const struct sim_flows_view *flows, GError **err);
+/* Writes summary.csv, timeseries.csv, nodes.csv, events.csv, failures.csv,
+ * routers.csv, router_load.csv, run.json and, when flows is not NULL,
+ * flows.csv into the existing directory dir (a run's staged replication:
+ * results.h puts it in place).  FALSE with err set on an I/O error. */
+gboolean output_write_files(const char *dir, const struct scenario *sc, const struct sim_metrics *m,
+			    const struct sim_summary *s, const struct sim_flows_view *flows, GError **err);
 
 /* Provenance: what made a result (run.json, campaign.json).  main() hands
  * over its command line once, before anything is written; the time of that

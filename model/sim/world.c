@@ -62,6 +62,13 @@ static void on_rx(void *user, uint32_t node, uint32_t dev, const uint8_t *pkt, s
 	(void)node;
 	(void)wire_len;
 	struct world *w = user;
+	/* a signal stops the run at the next packet too, not only every
+	 * STOP_CHECK_NS of simulated time: at packet_rate = 1e9, 10 ms of
+	 * simulated time take minutes */
+	if (w->opts.stop && *w->opts.stop && !w->interrupted) {
+		w->interrupted = TRUE;
+		shim_stop(w->sim);
+	}
 	const struct dev_info *di = net_dev(&w->net, dev);
 	bool data = wire_is_data(pkt, len);
 	if (data) {
@@ -422,39 +429,6 @@ fail:
 	return NULL;
 }
 
-/* The largest share of the VIP's packets one node drew from the router
- * after t0, over spans of consecutive bins holding at least PEAK_MIN_PACKETS
- * (one bin when it holds that many; at light load the span grows until it
- * does, so the share is never a ratio of a handful of packets), or over
- * everything after t0 when even that holds fewer. */
-#define PEAK_MIN_PACKETS 100
-
-static double peak_node_share(const struct sim_metrics *m, uint64_t t0)
-{
-	double peak = 0;
-	size_t first = metrics_bin(m, t0);
-	uint64_t per[LB_MAX_NODES];
-	for (size_t b = first; b < m->n_bins; b++) {
-		uint64_t sum = 0;
-		memset(per, 0, sizeof per);
-		size_t e = b;
-		for (; e < m->n_bins && sum < PEAK_MIN_PACKETS; e++) {
-			for (unsigned i = 0; i < m->n_nodes; i++) {
-				uint64_t x = m->node_bins[e * m->n_nodes + i].rx_router;
-				per[i] += x;
-				sum += x;
-			}
-		}
-		if (sum == 0 || (sum < PEAK_MIN_PACKETS && b > first))
-			break; /* the tail is lighter than the whole span from the first bin */
-		for (unsigned i = 0; i < m->n_nodes; i++)
-			if ((double)per[i] / (double)sum > peak)
-				peak = (double)per[i] / (double)sum;
-		if (e == m->n_bins)
-			break;
-	}
-	return peak;
-}
 
 /* The fraction of the packets nodes received from the routers that the
  * receiver owned itself (served without steering), before the first
@@ -499,7 +473,7 @@ static void summarize(struct world *w)
 		if (s->t_restore_ns == LB_TIME_NEVER && sim_event_is(e, SIM_EV_NODE, LB_NE_RESTORE))
 			s->t_restore_ns = e->t_ns;
 	}
-	s->peak_node_share = peak_node_share(&w->m, t0);
+	s->peak_node_share = metrics_peak_node_share(&w->m, t0);
 	for (size_t i = 0; i < w->flows.n; i++) {
 		const struct sim_flow_rec *f = &flows_at(&w->flows, (uint32_t)i)->rec;
 		if (f->start_ns <= t0 && f->end_ns > t0) {

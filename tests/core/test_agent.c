@@ -284,6 +284,20 @@ static void test_agent_clamp(void)
 	CU_ASSERT_EQUAL(o.reason, LB_AGENT_REARM);
 	CU_ASSERT_EQUAL(lb_agent_metric(a), 1);
 	lb_agent_free(a);
+	/* d = n exactly: 3 - 3 would be 0, "no metric"; clamped to 1 (a mutant
+	 * clamping only d > n advertised 0) */
+	a = agent(3, 3, 40 * S, false);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0xb, 1 * S, &o), 1);
+	CU_ASSERT_EQUAL(o.metric, 1);
+	CU_ASSERT_EQUAL(lb_agent_metric(a), 1);
+	CU_ASSERT_EQUAL(lb_agent_stats(a)->clamped, 1);
+	lb_agent_free(a);
+	/* d = n - 1: 1 without clamping */
+	a = agent(3, 2, 40 * S, false);
+	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0xb, 1 * S, &o), 1);
+	CU_ASSERT_EQUAL(o.metric, 1);
+	CU_ASSERT_EQUAL(lb_agent_stats(a)->clamped, 0);
+	lb_agent_free(a);
 	/* d = 0: never reduces */
 	a = agent(10, 0, 40 * S, false);
 	CU_ASSERT_EQUAL(lb_agent_on_active_set(a, 0xb, 1 * S, &o), 0);

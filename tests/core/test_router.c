@@ -275,10 +275,47 @@ static void test_names(void)
 	CU_ASSERT_EQUAL(LB_ROUTER_PROFILE_COUNT, 2);
 }
 
+/* The FIB-install delay, in both profiles and after both kinds of trigger:
+ * from the decision (route_change) to forwarding (route_installed) takes
+ * fib_install_delay (ideal) or rib_queue_hold + fib_install_delay (frr),
+ * as lb_router_path_delay_ns says.  (A mutant that skipped the delay was
+ * caught only by a golden file: the frr tests run with fib 0.) */
+static void test_fib_install_delay(void)
+{
+	for (int k = 0; k < 2; k++) {
+		enum lb_router_profile p = k ? LB_PROFILE_FRR : LB_PROFILE_IDEAL;
+		struct harness h;
+		struct lb_router_params rp = h_router_params(4, p, &lb_strategy_hold);
+		struct lb_node_params np = h_node_params(0, 4, p, &lb_strategy_hold);
+		rp.fib_install_delay_ns = 7 * MS;
+		h_init(&h, 4, &rp, &np);
+		lb_router_start(h.router, 0);
+		uint64_t rib = p == LB_PROFILE_FRR ? rp.rib_queue_hold_ns : 0;
+		/* an update */
+		h_run_until(&h, 100 * MS);
+		lb_router_rx_advertise(h.router, 1, 9, h.now);
+		h_run_until(&h, 300 * MS);
+		const struct h_event *c = h_find(&h, "route_change", -1, 100 * MS);
+		const struct h_event *i = h_find(&h, "route_installed", -1, 100 * MS);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(i);
+		CU_ASSERT_EQUAL(i->t - c->t, rib + 7 * MS);
+		CU_ASSERT_EQUAL(i->t - 100 * MS, lb_router_path_delay_ns(&rp, LB_TRIGGER_UPDATE));
+		CU_ASSERT_EQUAL(lb_router_fib(h.router), 0x2);
+		/* a carrier loss */
+		lb_router_carrier(h.router, 1, false, h.now);
+		h_run_until(&h, 500 * MS);
+		i = h_find(&h, "route_installed", -1, 301 * MS);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(i);
+		CU_ASSERT_EQUAL(i->t - 300 * MS, lb_router_path_delay_ns(&rp, LB_TRIGGER_CARRIER));
+		h_free(&h);
+	}
+}
+
 void lb_test_register(void)
 {
 	LB_SUITE("router", LB_TEST(test_create), LB_TEST(test_ideal_update), LB_TEST(test_ideal_hold),
 		 LB_TEST(test_frr_batching), LB_TEST(test_frr_rib_batching), LB_TEST(test_frr_hold),
-		 LB_TEST(test_carrier), LB_TEST(test_path_delay), LB_TEST(test_bfd), LB_TEST(test_select),
+		 LB_TEST(test_carrier), LB_TEST(test_path_delay), LB_TEST(test_fib_install_delay), LB_TEST(test_bfd), LB_TEST(test_select),
 		 LB_TEST(test_names));
 }

@@ -479,10 +479,41 @@ static void test_memory_per_entry(void)
 	CU_ASSERT(per >= 76.44 && per <= 76.46);
 	lb_session_free(c);
 }
+
+/* Hashes 0 and 0x10000 (all low 16 bits zero, hash 0 itself among them):
+ * a free slot must never match, whatever the hash (the earlier layout kept
+ * 16-bit tags where 0 meant free, and a mutant storing tag 0 was caught only
+ * by chance, by a 1M random fill; the 3-slot layout marks free slots by a
+ * family byte of 0).  Such keys are found again and never taken over by the
+ * next insert into their bucket. */
+static void test_tag_zero_hash(void)
+{
+	struct lb_session *c = cache(1000, 1000 * LB_NS_PER_S, false);
+	for (uint32_t i = 0; i < 16; i++) {
+		struct lb_flow_key k = key4(i);
+		CU_ASSERT_EQUAL(lb_session_insert(c, &k, (i % 2) << 16, (uint8_t)i, MS), 0);
+	}
+	CU_ASSERT_EQUAL(lb_session_count(c), 16);
+	for (uint32_t i = 0; i < 16; i++) {
+		struct lb_flow_key k = key4(i);
+		CU_ASSERT_EQUAL(lb_session_lookup(c, &k, (i % 2) << 16, 2 * MS), (int)i);
+	}
+	struct lb_session_stats st;
+	lb_session_stats(c, &st);
+	CU_ASSERT_EQUAL(st.hits, 16);
+	CU_ASSERT_EQUAL(st.inserts, 16);
+	CU_ASSERT_EQUAL(st.evictions, 0);
+	struct lb_flow_key k0 = key4(0);
+	CU_ASSERT_EQUAL(lb_session_delete(c, &k0, 0), 0);
+	CU_ASSERT_EQUAL(lb_session_lookup(c, &k0, 0, 3 * MS), -ENOENT);
+	CU_ASSERT_EQUAL(lb_session_count(c), 15);
+	lb_session_free(c);
+}
+
 void lb_test_register(void)
 {
 	LB_SUITE("session", LB_TEST(test_basic_counters), LB_TEST(test_aging), LB_TEST(test_clock_wrap),
 		 LB_TEST(test_sweep), LB_TEST(test_capacity_victim), LB_TEST(test_capacity_eviction),
 		 LB_TEST(test_constant_hash), LB_TEST(test_reach_after_removals), LB_TEST(test_ipv6), LB_TEST(test_fill_1m), LB_TEST(test_bulk),
-		 LB_TEST(test_memory_per_entry));
+		 LB_TEST(test_memory_per_entry), LB_TEST(test_tag_zero_hash));
 }

@@ -1266,10 +1266,10 @@ static void test_rng(void)
 	CU_ASSERT_EQUAL(n_equal(a, c), 0); /* another run */
 	CU_ASSERT_EQUAL(n_equal(a, d), 0); /* another seed */
 	CU_ASSERT_EQUAL(n_equal(a, e), 0); /* another stream */
-	/* seed 0 is taken as 1 */
+	/* seed 0 is a seed of its own (it was taken as 1: aliasing) */
 	rng_seq(0, 1, 3, c);
 	rng_seq(1, 1, 3, d);
-	CU_ASSERT_EQUAL(n_equal(c, d), NRNG);
+	CU_ASSERT_EQUAL(n_equal(c, d), 0);
 	/* two streams in one simulator: independent of creation order */
 	struct shim_sim *s = sim_new(7, 1, SHIM_SCHED_MAP);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -1282,6 +1282,59 @@ static void test_rng(void)
 	CU_ASSERT_EQUAL(n_equal(a, b), NRNG);
 	CU_ASSERT_EQUAL(n_equal(e, d), NRNG);
 	sim_free(s);
+}
+
+/* The 64-bit seed -> ns-3 (seed, run) map (issue 14, defect 1): seeds 1 to
+ * SHIM_NS3_MAX_SEED keep ns-3 seed = seed and run = run (the goldens use seed
+ * 1, replication r = run r + 1); every other seed runs (ns-3 aborted with
+ * "invalid Seed" for 4294944443..4294967296) and none aliases another (seeds
+ * 1 and 2^32 + 1 gave identical streams). */
+static void test_seed_map(void)
+{
+	uint32_t s32;
+	uint64_t run;
+	for (uint64_t r = 0; r < 5; r++) {
+		shim_seed_map(1, r, &s32, &run);
+		CU_ASSERT_EQUAL(s32, 1);
+		CU_ASSERT_EQUAL(run, r);
+	}
+	shim_seed_map(SHIM_NS3_MAX_SEED, 7, &s32, &run);
+	CU_ASSERT(s32 == SHIM_NS3_MAX_SEED && run == 7);
+	shim_seed_map(UINT64_C(1) << 32, 7, &s32, &run); /* seed 2^32 (ns-3 aborted: "invalid Seed") */
+	CU_ASSERT(s32 >= 1 && s32 <= SHIM_NS3_MAX_SEED && run == SHIM_RUNS_PER_SEED + 7);
+	shim_seed_map(UINT64_MAX, SHIM_RUNS_PER_SEED - 1, &s32, &run); /* the top: no overflow */
+	CU_ASSERT(s32 >= 1 && s32 <= SHIM_NS3_MAX_SEED && run > SHIM_RUNS_PER_SEED && run < UINT64_MAX);
+	/* one-to-one around every boundary: seeds near 0, the ns-3 limit,
+	 * 2^32 and the top, runs 0, 1 and the last */
+	const uint64_t seeds[] = {0, 1, 2, SHIM_NS3_MAX_SEED - 1, SHIM_NS3_MAX_SEED, SHIM_NS3_MAX_SEED + UINT64_C(1),
+				  SHIM_NS3_MAX_SEED + UINT64_C(2), UINT64_C(4294967295), UINT64_C(4294967296),
+				  UINT64_C(4294967297), 2 * (uint64_t)SHIM_NS3_MAX_SEED, 2 * (uint64_t)SHIM_NS3_MAX_SEED + 1,
+				  UINT64_MAX - 1, UINT64_MAX};
+	const uint64_t runs[] = {0, 1, 2, SHIM_RUNS_PER_SEED - 1};
+#define G_N_SEEDS (sizeof seeds / sizeof seeds[0])
+#define G_N_RUNS (sizeof runs / sizeof runs[0])
+	uint32_t ms[G_N_SEEDS * G_N_RUNS];
+	uint64_t mr[G_N_SEEDS * G_N_RUNS];
+	size_t n = 0;
+	for (size_t i = 0; i < G_N_SEEDS; i++)
+		for (size_t j = 0; j < G_N_RUNS; j++, n++) {
+			shim_seed_map(seeds[i], runs[j], &ms[n], &mr[n]);
+			CU_ASSERT(ms[n] >= 1 && ms[n] <= SHIM_NS3_MAX_SEED);
+			for (size_t k = 0; k < n; k++)
+				CU_ASSERT_FALSE(ms[k] == ms[n] && mr[k] == mr[n]);
+		}
+	/* runs beyond a seed's block are refused, not wrapped into the next seed's */
+	CU_ASSERT_PTR_NULL(sim_new(1, SHIM_RUNS_PER_SEED, SHIM_SCHED_MAP));
+	/* the streams: the seeds that aborted now run; 1 and 2^32 + 1 differ */
+	double a[NRNG], b[NRNG], c[NRNG];
+	rng_seq(UINT64_C(4294944443), 1, 3, a);
+	rng_seq(UINT64_C(4294967296), 1, 3, b);
+	CU_ASSERT_EQUAL(n_equal(a, b), 0);
+	rng_seq(1, 1, 3, a);
+	rng_seq(UINT64_C(4294967297), 1, 3, b);
+	CU_ASSERT_EQUAL(n_equal(a, b), 0);
+	rng_seq(UINT64_MAX, SHIM_RUNS_PER_SEED - 1, 3, c);
+	CU_ASSERT_EQUAL(n_equal(a, c), 0);
 }
 
 void lb_test_register(void)
@@ -1297,5 +1350,6 @@ void lb_test_register(void)
 	LB_SUITE("shim_backplane", LB_TEST(test_backplane_routing), LB_TEST(test_backplane_port_queue),
 		 LB_TEST(test_backplane_foreign_dst));
 	LB_SUITE("shim_pcap", LB_TEST(test_pcap_all), LB_TEST(test_pcap_one));
-	LB_SUITE("shim_lifecycle", LB_TEST(test_create_destroy_repeated), LB_TEST(test_rng));
+	LB_SUITE("shim_lifecycle", LB_TEST(test_create_destroy_repeated), LB_TEST(test_rng),
+		 LB_TEST(test_seed_map));
 }

@@ -493,7 +493,7 @@ static void test_err_values(void)
 		{"scenario", "duration = 1.5ns", "[scenario] duration = \"1.5ns\": not a whole number of nanoseconds"},
 		{"scenario", "duration = fast", "[scenario] duration = \"fast\": not a duration (expected e.g. 40s, 250ms)"},
 		{"scenario", "bin = 20s", "[scenario] bin = \"20s\": the bin is longer than the duration 12s"},
-		{"scenario", "replications = 0", "[scenario] replications = \"0\": must be at least 1"},
+		{"scenario", "replications = 0", "[scenario] replications = \"0\": must be in 1..2147483647"},
 		{"scenario", "seed = 0xzz", "[scenario] seed = \"0xzz\": not a seed (expected a decimal or 0x hex integer)"},
 		{"cluster", "heartbeat_misses = 0", "[cluster] heartbeat_misses = \"0\": must be at least 1"},
 		{"traffic", "packet_rate = 1e-12", "[traffic] packet_rate = \"1e-12\": must be in 1e-6..1e9 packets/s per flow"},

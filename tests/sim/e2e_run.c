@@ -91,8 +91,8 @@ gboolean e2e_run(const char *name, const char *const *sets, const char *out_dir,
 	}
 	if (out_dir) {
 		struct sim_flows_view fv = world_flows(w);
-		g_free(output_begin(out_dir, NULL));
-		ok = output_write_run(out_dir, r->sc, m, &r->s, &fv, &err);
+		g_mkdir_with_parents(out_dir, 0755);
+		ok = output_write_files(out_dir, r->sc, m, &r->s, &fv, &err);
 		if (!ok) {
 			fprintf(stderr, "%s\n", err->message);
 			g_error_free(err);

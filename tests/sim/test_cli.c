@@ -125,8 +125,8 @@ static void test_sweep_resume(void)
 	CU_ASSERT_EQUAL(count_lines(runs), 1 + 4);
 }
 
-/* The cluster path: --emit-slurm writes sweep.slurm and runs.list, runs
- * nothing; each line of runs.list, run by a shell from any directory, does
+/* The cluster path: --emit-slurm writes sweep-1.slurm and runs-1.list, runs
+ * nothing; each line of runs-1.list, run by a shell from any directory, does
  * one run; --merge then merges.  The merge is checked against a hand
  * computation: summaries rewritten with lost = 10, 20 (point 0) give
  * mean 15, sd 7.0710678, ci95 = t(0.975, 1) x sd / sqrt(2) = 12.706205 x 5 = 63.531024. */
@@ -137,8 +137,8 @@ static void test_run_list_and_merge(void)
 	const char *emit[] = {"sweep", ini, "-o", dir, "--emit-slurm", NULL};
 	g_autofree gchar *out = NULL, *err = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(emit, &out, &err), 0);
-	g_autofree gchar *list = g_build_filename(dir, "runs.list", NULL);
-	g_autofree gchar *slurm = g_build_filename(dir, "sweep.slurm", NULL);
+	g_autofree gchar *list = g_build_filename(dir, "runs-1.list", NULL);
+	g_autofree gchar *slurm = g_build_filename(dir, "sweep-1.slurm", NULL);
 	CU_ASSERT(g_file_test(slurm, G_FILE_TEST_IS_REGULAR));
 	CU_ASSERT_EQUAL_FATAL(count_lines(list), 4);
 	g_autofree gchar *runs_dir = g_build_filename(dir, "runs", NULL);
@@ -346,6 +346,38 @@ static void test_hash_and_where(void)
 	CU_ASSERT_PTR_NOT_NULL(rerr && strstr(rerr, "--fail 4: the cluster has nodes 0..3"));
 }
 
+/* Seeds (issue 14, defects 1 and 8): seeds 4294944443..4294967296 made ns-3
+ * abort ("invalid Seed"), 1 and 4294967297 gave identical runs, and the top
+ * seed was refused; now each runs, and differs from seed 1. */
+static void test_seed_range(void)
+{
+	g_autofree gchar *ini = write_ini("seeds.ini", "[scenario]\nname = seeds\nduration = 200ms\n"
+						   "[traffic]\ninitial_flows = 50\nflow_arrival_rate = 100\n");
+	const char *const seeds[] = {"1", "4294944443", "4294967296", "4294967297", "18446744073709551615", "0"};
+	gchar *rows[G_N_ELEMENTS(seeds)] = {NULL};
+	for (size_t i = 0; i < G_N_ELEMENTS(seeds); i++) {
+		g_autofree gchar *dir = g_strdup_printf("%s/seed-%s", tmpdir, seeds[i]);
+		const char *args[] = {"run", ini, "--quiet", "--seed", seeds[i], "-o", dir, NULL};
+		g_autofree gchar *out = NULL, *err = NULL;
+		CU_ASSERT_EQUAL(lbsim(args, &out, &err), 0);
+		if (err && *err)
+			fprintf(stderr, "\n  seed %s: %s", seeds[i], err);
+		g_autofree gchar *p = g_build_filename(dir, "summary.csv", NULL);
+		g_autofree gchar *text = NULL;
+		if (g_file_get_contents(p, &text, NULL, NULL)) {
+			/* the row without its seed column: scenario,replication,seed,... */
+			gchar **f = g_strsplit(strchr(text, '\n') + 1, ",", 4);
+			rows[i] = g_strdup(f[3]);
+			g_strfreev(f);
+		}
+		CU_ASSERT_PTR_NOT_NULL(rows[i]);
+	}
+	for (size_t i = 1; i < G_N_ELEMENTS(seeds); i++)
+		CU_ASSERT(rows[0] && rows[i] && strcmp(rows[0], rows[i]) != 0);
+	for (size_t i = 0; i < G_N_ELEMENTS(seeds); i++)
+		g_free(rows[i]);
+}
+
 static int setup(void)
 {
 	tmpdir = g_dir_make_tmp("lbsim-cli-XXXXXX", NULL);
@@ -373,4 +405,5 @@ void lb_test_register(void)
 	CU_add_test(s, "test_hash_and_where", test_hash_and_where);
 	CU_add_test(s, "test_where_matches_simulation", test_where_matches_simulation);
 	CU_add_test(s, "test_sweep_refuses_other_parameters", test_sweep_refuses_other_parameters);
+	CU_add_test(s, "test_seed_range", test_seed_range);
 }
