@@ -15,6 +15,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "export.h"
 
+#include "cli.h"
+
 #include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -360,41 +362,28 @@ static const char indexes[] = "CREATE INDEX IF NOT EXISTS runs_identity ON runs(
 			      "CREATE INDEX IF NOT EXISTS router_load_run ON router_load(run_id, router, time_s);"
 			      "CREATE INDEX IF NOT EXISTS flows_run ON flows(run_id);";
 
-static void usage(FILE *f)
-{
-	fputs("usage: lbsim export DIR... -o FILE.sqlite\n"
-	      "  every run under the result directories DIR (runs, sweeps, validations) into one SQLite\n"
-	      "  database: tables runs (identity, provenance, every parameter), summary, timeseries, nodes,\n"
-	      "  events, failures, routers, router_load, flows; a run already in FILE is skipped\n",
-	      f);
-}
-
 int export_main(int argc, char **argv)
 {
-	const char *out = NULL;
-	GPtrArray *dirs = g_ptr_array_new();
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-			out = argv[++i];
-		else if (g_str_has_prefix(argv[i], "--output="))
-			out = argv[i] + 9;
-		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
-			g_ptr_array_free(dirs, TRUE);
-			return 0;
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "lbsim: export: unknown option %s\n", argv[i]);
-			usage(stderr);
-			g_ptr_array_free(dirs, TRUE);
-			return 2;
-		} else
-			g_ptr_array_add(dirs, argv[i]);
-	}
-	if (!out || dirs->len == 0) {
-		usage(stderr);
-		g_ptr_array_free(dirs, TRUE);
+	g_autofree gchar *out = NULL;
+	GOptionEntry entries[] = {
+		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "The database (created, or extended)", "FILE.sqlite"},
+		G_OPTION_ENTRY_NULL,
+	};
+	g_autoptr(GOptionContext) ctx = cli_context(
+		"export", "DIR...", "put every run under the directories into one SQLite database",
+		"Runs, sweeps and validations (any directory holding run.json and summary.csv): tables runs\n"
+		"(identity, provenance, every parameter), summary, timeseries, nodes, events, failures, routers,\n"
+		"router_load, flows; a run already in FILE is skipped.  doc/outputs.md has example queries.");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!cli_parse(ctx, "export", &argc, &argv))
+		return 2;
+	if (!out || argc < 2) {
+		cli_usage_error("export", !out ? "no database given (-o FILE.sqlite)" : "no directory given");
 		return 2;
 	}
+	GPtrArray *dirs = g_ptr_array_new();
+	for (int i = 1; i < argc; i++)
+		g_ptr_array_add(dirs, argv[i]);
 	for (guint i = 0; i < dirs->len; i++) {
 		if (!g_file_test(dirs->pdata[i], G_FILE_TEST_IS_DIR)) {
 			fprintf(stderr, "lbsim: export: %s: not a directory\n", (char *)dirs->pdata[i]);

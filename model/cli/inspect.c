@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "inspect.h"
+
+#include "cli.h"
 #include "lbcore/lbcore.h"
 #include "scenario.h"
 
@@ -48,24 +50,6 @@ static gboolean parse_tuple(char **a, struct lb_flow_key *k)
 	return TRUE;
 }
 
-static gboolean parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	*out = g_ascii_strtoull(s, &end, 0);
-	return *s != '\0' && *end == '\0';
-}
-
-static void hash_usage(void)
-{
-	fputs("usage: lbsim hash [--seed N] [--linux-seed N] [--nexthops N] tcp|udp SRC SPORT DST DPORT\n"
-	      "  --seed N        seed of the toeplitz, crc32c and fast hashes (default 0)\n"
-	      "  --linux-seed N  net.ipv4.fib_multipath_hash_seed for the linux hash, 1..4294967295\n"
-	      "                  (default: --seed if in that range; 0 is the kernel's random seed)\n"
-	      "  --nexthops N    also print the next hop (0..N-1) a Linux multipath route of N\n"
-	      "                  equal-weight next hops picks, as `ip route get` would\n",
-	      stderr);
-}
-
 /* The Linux multipath hash under policies 0 and 1 (lb_linux_hash.h): the
  * kernel's 32-bit mhash and the value it selects with, mhash >> 1. */
 static void print_linux(const struct lb_flow_key *k, uint64_t seed, unsigned nexthops)
@@ -88,31 +72,54 @@ static void print_linux(const struct lb_flow_key *k, uint64_t seed, unsigned nex
 	}
 }
 
+/* A 64-bit number option ("0x..." or decimal), into *out. */
+static gboolean parse_u64(const char *opt, const char *s, uint64_t *out, uint64_t max)
+{
+	char *end;
+	*out = g_ascii_strtoull(s, &end, 0);
+	if (*s == '\0' || *end != '\0' || *out > max) {
+		cli_usage_error("hash", "%s \"%s\": expected 0..%" PRIu64, opt, s, max);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 int inspect_hash(int argc, char **argv)
 {
-	uint64_t seed = 0, linux_seed = 0, nexthops = 0;
-	bool have_linux_seed = false;
-	int i = 2;
-	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
-		uint64_t *dst = strcmp(argv[i], "--seed") == 0         ? &seed
-				: strcmp(argv[i], "--linux-seed") == 0 ? &linux_seed
-				: strcmp(argv[i], "--nexthops") == 0   ? &nexthops
-								       : NULL;
-		if (!dst || i + 1 >= argc || !parse_u64(argv[i + 1], dst)) {
-			hash_usage();
-			return 2;
-		}
-		have_linux_seed |= dst == &linux_seed;
-		i += 2;
-	}
-	if (argc - i != 5) {
-		hash_usage();
+	g_autofree gchar *seed_s = NULL, *linux_s = NULL;
+	gint nexthops = 0;
+	GOptionEntry entries[] = {
+		{"seed", 0, 0, G_OPTION_ARG_STRING, &seed_s, "Seed of the toeplitz, crc32c and fast hashes (default 0)", "N"},
+		{"linux-seed", 0, 0, G_OPTION_ARG_STRING, &linux_s,
+		 "net.ipv4.fib_multipath_hash_seed for the linux hash, 1..4294967295 (default: --seed if in that "
+		 "range; 0 is the kernel's random seed)",
+		 "N"},
+		{"nexthops", 0, 0, G_OPTION_ARG_INT, &nexthops,
+		 "Also print the next hop (0..N-1) a Linux multipath route of N equal-weight next hops picks, as "
+		 "`ip route get` would",
+		 "N"},
+		G_OPTION_ENTRY_NULL,
+	};
+	g_autoptr(GOptionContext) ctx = cli_context("hash", "tcp|udp SRC SPORT DST DPORT", "print every hash of a 5-tuple",
+						    "Toeplitz with seed 0 uses Microsoft's RSS key, so it can be checked "
+						    "against their published table.");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!cli_parse(ctx, "hash", &argc, &argv))
+		return 2;
+	uint64_t seed = 0, linux_seed = 0;
+	bool have_linux_seed = linux_s != NULL;
+	if ((seed_s && !parse_u64("--seed", seed_s, &seed, UINT64_MAX)) ||
+	    (linux_s && !parse_u64("--linux-seed", linux_s, &linux_seed, UINT32_MAX)))
+		return 2;
+	if (argc != 6) {
+		cli_usage_error("hash", "expected a 5-tuple: tcp|udp SRC SPORT DST DPORT");
 		return 2;
 	}
-	if (nexthops > LB_MAX_NODES) {
-		fprintf(stderr, "lbsim: --nexthops %" PRIu64 ": expected 1..%d\n", nexthops, LB_MAX_NODES);
+	if (nexthops < 0 || nexthops > LB_MAX_NODES) {
+		cli_usage_error("hash", "--nexthops %d: expected 1..%d", nexthops, LB_MAX_NODES);
 		return 2;
 	}
+	int i = 1;
 	struct lb_flow_key k;
 	if (!parse_tuple(argv + i, &k))
 		return 2;
@@ -317,15 +324,6 @@ static bool drive_fail(struct drive *d, unsigned fail)
 	return false;
 }
 
-static void where_usage(void)
-{
-	fputs("usage: lbsim where FILE [--set group.key=value ...] [--router K] [--fail NODE] tcp|udp SRC SPORT DST "
-	      "DPORT\n"
-	      "  --router K  with [router] count > 1: follow the flow through router K (default: the router the\n"
-	      "              upstream stage's hash picks for it)\n",
-	      stderr);
-}
-
 static void stage_act(void *user, const struct lb_router_action *a)
 {
 	if (a->kind == LB_RA_TIMER && lb_timerq_apply(user, 0, &a->timer) < 0)
@@ -361,46 +359,44 @@ static int stage_pick(const struct scenario *sc, const struct lb_flow_key *k)
 
 int inspect_where(int argc, char **argv)
 {
-	if (argc < 3) {
-		where_usage();
+	struct cli_scenario so = {0};
+	gint fail_i = -1, router_i = -1;
+	GOptionEntry entries[] = {
+		{"fail", 0, 0, G_OPTION_ARG_INT, &fail_i,
+		 "Then crash node NODE and follow the flow once the router and the nodes know", "NODE"},
+		{"router", 0, 0, G_OPTION_ARG_INT, &router_i,
+		 "With [router] count > 1: follow the flow through router K (default: the router the upstream "
+		 "stage's hash picks for it)",
+		 "K"},
+		G_OPTION_ENTRY_NULL,
+	};
+	g_autoptr(GOptionContext) ctx =
+		cli_context("where", "FILE tcp|udp SRC SPORT DST DPORT", "follow one flow through the routers and nodes",
+			    "Drives the scenario's router(s) and nodes - the same model/core objects the simulator runs -\n"
+			    "through one flow: which router and node it reaches, which node owns it, and with --fail\n"
+			    "what happens to it when that node crashes.");
+	cli_add_scenario(ctx, &so, FALSE);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!cli_parse(ctx, "where", &argc, &argv)) {
+		cli_scenario_clear(&so);
 		return 2;
 	}
-	const char *file = argv[2];
-	GPtrArray *sets = g_ptr_array_new();
-	long fail = -1, router = -1;
-	int i = 3;
-	for (; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "--set") == 0) {
-			g_ptr_array_add(sets, argv[i + 1]);
-		} else if (strcmp(argv[i], "--fail") == 0 || strcmp(argv[i], "--router") == 0) {
-			bool is_fail = strcmp(argv[i], "--fail") == 0;
-			char *end;
-			long v = strtol(argv[i + 1], &end, 10);
-			if (*argv[i + 1] == '\0' || *end != '\0' || v < 0) {
-				fprintf(stderr, "lbsim: %s \"%s\": expected a %s id\n", argv[i], argv[i + 1],
-					is_fail ? "node" : "router");
-				g_ptr_array_free(sets, TRUE);
-				return 2;
-			}
-			*(is_fail ? &fail : &router) = v;
-		} else {
-			break;
-		}
-	}
-	g_ptr_array_add(sets, NULL);
-	if (argc - i != 5) {
-		where_usage();
-		g_ptr_array_free(sets, TRUE);
+	if (argc != 7) {
+		cli_usage_error("where", "expected a scenario file and a 5-tuple: FILE tcp|udp SRC SPORT DST DPORT");
+		cli_scenario_clear(&so);
 		return 2;
 	}
-	GError *err = NULL;
-	struct scenario *sc = scenario_load(file, (const char *const *)sets->pdata, &err);
-	g_ptr_array_free(sets, TRUE);
-	if (!sc) {
-		fprintf(stderr, "lbsim: %s\n", err->message);
-		g_error_free(err);
+	if (fail_i < -1 || router_i < -1) {
+		cli_usage_error("where", "--fail and --router take a node or router id (0, 1, ...)");
+		cli_scenario_clear(&so);
 		return 2;
 	}
+	long fail = fail_i, router = router_i;
+	struct scenario *sc = cli_load("where", argv[1], &so, TRUE);
+	cli_scenario_clear(&so);
+	if (!sc)
+		return 2;
+	int i = 2;
 	int rc = 2;
 	struct lb_flow_key k;
 	if (!parse_tuple(argv + i, &k))

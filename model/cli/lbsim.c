@@ -1,13 +1,5 @@
-/* lbsim - the command-line program.
- *
- *   lbsim run FILE [--set group.key=value ...] [--seed N] [-o DIR] [--replication R]
- *   lbsim sweep FILE [--set ...] [-o DIR] [-j N] [--hosts FILE] [--emit-slurm] [--merge]
- *   lbsim describe FILE [--set ...] [--seed N] [-o DIR] [--output-dir]
- *   lbsim plot DIR
- *   lbsim hash [--seed N] tcp|udp SRC SPORT DST DPORT
- *   lbsim where FILE [--set ...] [--fail NODE] tcp|udp SRC SPORT DST DPORT
- *   lbsim validate FILE [--reps N] [--real DIR] [--set ...] [--seed N] [-o DIR]   (root; doc/validation.md)
- *   lbsim version
+/* lbsim - the command-line program: one table of commands (below), each
+ * with its own GOptionContext (`lbsim COMMAND --help`).
  *
  * Exit status: 0 success; 1 a run failed (e.g. its accounting did not
  * balance), a tool it calls failed, or another run is writing into the same
@@ -32,6 +24,8 @@
 #include "results.h"
 #include "scenario.h"
 #include "sweep.h"
+#include "cli.h"
+#include "commit.h"
 #include "datadir.h"
 #include "validate.h"
 #include "version.h"
@@ -43,105 +37,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
-}
-
-static void usage(FILE *f)
-{
-	fputs("usage: lbsim run FILE [--set group.key=value ...] [--seed N] [-o DIR] [--replication R] [--quiet]\n"
-	      "       lbsim sweep FILE [--set ...] [-o DIR] [-j N] [--hosts FILE] [--emit-slurm] [--merge]\n"
-	      "       lbsim describe FILE [--set group.key=value ...] [--seed N] [-o DIR] [--output-dir]\n"
-	      "       lbsim plot DIR\n"
-	      "       lbsim hash [--seed N] tcp|udp SRC SPORT DST DPORT\n"
-	      "       lbsim where FILE [--set group.key=value ...] [--fail NODE] tcp|udp SRC SPORT DST DPORT\n"
-	      "       lbsim export DIR... -o FILE.sqlite\n"
-	      "       lbsim validate FILE [--reps N] [--real DIR] [--set group.key=value ...] [--seed N] [-o DIR]   (root)\n"
-	      "       lbsim version\n",
-	      f);
-}
-
-struct cli {
-	const char *file;
-	GPtrArray *sets; /* "group.key=value", NULL-terminated */
-	const char *out_dir;
-	gboolean quiet, print_output_dir;
-	long replication; /* -1: all */
-	unsigned jobs;
-	const char *hosts;
-	gboolean emit_slurm, merge_only;
-};
-
-/* Parses the options shared by run and describe; returns FALSE on a usage error. */
-static gboolean parse_args(int argc, char **argv, struct cli *c)
-{
-	c->sets = g_ptr_array_new_with_free_func(g_free);
-	c->replication = -1;
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		if ((strcmp(a, "--set") == 0 || strcmp(a, "--seed") == 0 || strcmp(a, "-o") == 0 ||
-		     strcmp(a, "--replication") == 0 || strcmp(a, "-j") == 0 || strcmp(a, "--hosts") == 0) &&
-		    i + 1 >= argc) {
-			fprintf(stderr, "lbsim: %s needs a value\n", a);
-			return FALSE;
-		}
-		if (strcmp(a, "--set") == 0)
-			g_ptr_array_add(c->sets, g_strdup(argv[++i]));
-		else if (strcmp(a, "--seed") == 0)
-			g_ptr_array_add(c->sets, g_strdup_printf("scenario.seed=%s", argv[++i]));
-		else if (strcmp(a, "-o") == 0)
-			c->out_dir = argv[++i];
-		else if (strcmp(a, "--quiet") == 0)
-			c->quiet = TRUE;
-		else if (strcmp(a, "--replication") == 0 || strcmp(a, "-j") == 0) {
-			char *end;
-			long v = strtol(argv[++i], &end, 10);
-			if (*end || v < 0 || v > 1000000) {
-				fprintf(stderr, "lbsim: %s %s: not a count\n", a, argv[i]);
-				return FALSE;
-			}
-			if (a[1] == 'j')
-				c->jobs = (unsigned)v;
-			else
-				c->replication = v;
-		} else if (strcmp(a, "--hosts") == 0)
-			c->hosts = argv[++i];
-		else if (strcmp(a, "--emit-slurm") == 0)
-			c->emit_slurm = TRUE;
-		else if (strcmp(a, "--merge") == 0)
-			c->merge_only = TRUE;
-		else if (strcmp(a, "--output-dir") == 0)
-			c->print_output_dir = TRUE;
-		else if (a[0] == '-') {
-			fprintf(stderr, "lbsim: unknown option %s\n", a);
-			return FALSE;
-		} else if (!c->file)
-			c->file = a;
-		else {
-			fprintf(stderr, "lbsim: unexpected argument %s\n", a);
-			return FALSE;
-		}
-	}
-	if (c->out_dir)
-		g_ptr_array_add(c->sets, g_strdup_printf("output.dir=%s", c->out_dir));
-	g_ptr_array_add(c->sets, NULL);
-	if (!c->file) {
-		fputs("lbsim: no scenario file given\n", stderr);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static struct scenario *load(const struct cli *c)
-{
-	GError *err = NULL;
-	struct scenario *sc = scenario_load(c->file, (const char *const *)c->sets->pdata, &err);
-	if (!sc) {
-		fprintf(stderr, "lbsim: %s\n", err->message);
-		g_error_free(err);
-		return NULL;
-	}
-	for (size_t i = 0; i < sc->n_warnings; i++)
-		fprintf(stderr, "lbsim: warning: %s\n", sc->warnings[i]);
-	return sc;
 }
 
 /* describe: the closed forms, as comments and keys that do not load (the
@@ -271,12 +166,58 @@ static void print_summary(const struct scenario *sc, const struct sim_metrics *m
 	}
 }
 
-static int cmd_run(const struct cli *c)
+struct cli_run {
+	gboolean quiet;
+	long replication; /* -1: all */
+};
+static int run_scenario(struct scenario *sc, const struct cli_run *c);
+
+static int cmd_run(int argc, char **argv)
 {
-	g_autoptr(GError) err = NULL;
-	struct scenario *sc = load(c);
+	struct cli_scenario so = {0};
+	gint replication = -1;
+	gboolean quiet = FALSE;
+	GOptionEntry entries[] = {
+		{"run", 'r', 0, G_OPTION_ARG_INT, &replication, "Run only replication R (0 .. replications - 1)", "R"},
+		{"replication", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &replication, "The same as --run", "R"},
+		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors", NULL},
+		G_OPTION_ENTRY_NULL,
+	};
+	g_autoptr(GOptionContext) ctx =
+		cli_context("run", "FILE", "run a scenario's replications and write their results",
+			    "Writes DIR/summary.csv (one row per replication) and DIR/rep<R>/ (timeseries, nodes, events,\n"
+			    "failures, routers, run.json, ...), doc/outputs.md.  The result set is replaced as a whole;\n"
+			    "a second writer into the same DIR is refused.  A [sweep] group is not expanded: use\n"
+			    "`lbsim sweep`.");
+	cli_add_scenario(ctx, &so, TRUE);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!cli_parse(ctx, "run", &argc, &argv)) {
+		cli_scenario_clear(&so);
+		return 2;
+	}
+	if (argc != 2) {
+		cli_usage_error("run", argc < 2 ? "no scenario file given" : "one scenario file, not %d", argc - 1);
+		cli_scenario_clear(&so);
+		return 2;
+	}
+	struct cli_run c = {.quiet = quiet, .replication = replication};
+	struct scenario *sc = cli_load("run", argv[1], &so, quiet);
+	cli_scenario_clear(&so);
 	if (!sc)
 		return 2;
+	if (sc->n_sweep > 0 && !quiet)
+		fprintf(stderr,
+			"lbsim run: warning: %s has a [sweep] group (%zu key%s): `lbsim run` runs its base point only; "
+			"`lbsim sweep %s` runs every point\n",
+			sc->path, sc->n_sweep, sc->n_sweep == 1 ? "" : "s", sc->path);
+	return run_scenario(sc, &c);
+}
+
+/* Runs sc's replications (all, or c->replication) into its output dir;
+ * frees sc. */
+static int run_scenario(struct scenario *sc, const struct cli_run *c)
+{
+	g_autoptr(GError) err = NULL;
 	struct sigaction sa = {0};
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills at once */
@@ -290,7 +231,7 @@ static int cmd_run(const struct cli *c)
 	uint32_t first = 0, last = sc->replications;
 	if (c->replication >= 0) {
 		if ((uint32_t)c->replication >= sc->replications) {
-			fprintf(stderr, "lbsim: --replication %ld: the scenario has %" PRIu32 " replications (0..%" PRIu32 ")\n",
+			fprintf(stderr, "lbsim run: --run %ld: the scenario has %" PRIu32 " replications (0..%" PRIu32 ")\n",
 				c->replication, sc->replications, sc->replications - 1);
 			scenario_free(sc);
 			g_string_free(all, TRUE);
@@ -364,32 +305,36 @@ static int cmd_run(const struct cli *c)
 	return rc;
 }
 
-static int cmd_sweep(const struct cli *c, const char *self)
+static int cmd_describe(int argc, char **argv)
 {
-	struct scenario *sc = load(c);
-	if (!sc)
-		return 2;
-	g_autofree gchar *exe = g_file_read_link("/proc/self/exe", NULL);
-	struct sweep_opts o = {
-		.self = exe ? exe : self,
-		.out_dir = c->out_dir ? c->out_dir : sc->output_dir,
-		.jobs = c->jobs,
-		.hosts = c->hosts,
-		.emit_slurm = c->emit_slurm,
-		.merge_only = c->merge_only,
-		.sets = (const char *const *)c->sets->pdata,
+	struct cli_scenario so = {0};
+	gboolean output_dir = FALSE;
+	GOptionEntry entries[] = {
+		{"output-dir", 0, 0, G_OPTION_ARG_NONE, &output_dir, "Print only the directory a run would write into",
+		 NULL},
+		G_OPTION_ENTRY_NULL,
 	};
-	int rc = sweep_main(c->file, sc, &o);
-	scenario_free(sc);
-	return rc;
-}
-
-static int cmd_describe(const struct cli *c)
-{
-	struct scenario *sc = load(c);
+	g_autoptr(GOptionContext) ctx =
+		cli_context("describe", "FILE", "print the resolved scenario and its closed-form expectations",
+			    "Prints every key with its resolved value (a scenario file that loads back as the same\n"
+			    "scenario), then the [expectation] group: the closed forms of the first node crash and\n"
+			    "router crash with their formulas and tolerances (doc/model.md, \"Expectations\").");
+	cli_add_scenario(ctx, &so, TRUE);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!cli_parse(ctx, "describe", &argc, &argv)) {
+		cli_scenario_clear(&so);
+		return 2;
+	}
+	if (argc != 2) {
+		cli_usage_error("describe", argc < 2 ? "no scenario file given" : "one scenario file, not %d", argc - 1);
+		cli_scenario_clear(&so);
+		return 2;
+	}
+	struct scenario *sc = cli_load("describe", argv[1], &so, output_dir);
+	cli_scenario_clear(&so);
 	if (!sc)
 		return 2;
-	if (c->print_output_dir) {
+	if (output_dir) {
 		printf("%s\n", sc->output_dir);
 	} else {
 		g_autofree gchar *text = scenario_describe(sc);
@@ -403,20 +348,58 @@ static int cmd_describe(const struct cli *c)
 /* Runs analysis/plot.sh DIR (datadir.h: where it is). */
 static int cmd_plot(int argc, char **argv)
 {
-	if (argc != 3) {
-		usage(stderr);
+	g_autoptr(GOptionContext) ctx =
+		cli_context("plot", "DIR", "draw the figures of a run or a campaign (gnuplot)",
+			    "DIR is a run's output directory (its rep<R>/ get loss, share and outage figures) or a\n"
+			    "campaign's (sweep-<figure>.png/.svg from sweep.csv); doc/outputs.md, \"Figures\".");
+	if (!cli_parse(ctx, "plot", &argc, &argv))
+		return 2;
+	if (argc != 2) {
+		cli_usage_error("plot", argc < 2 ? "no directory given" : "one directory, not %d", argc - 1);
 		return 2;
 	}
 	g_autofree gchar *script = g_build_filename(lbsim_place(LBSIM_ANALYSIS_DIR), "plot.sh", NULL);
-	char *args[] = {"sh", script, argv[2], NULL};
+	char *args[] = {"sh", script, argv[1], NULL};
 	g_autoptr(GError) err = NULL;
 	int status = 0;
 	if (!g_spawn_sync(NULL, args, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
 			  NULL, &status, &err)) {
-		fprintf(stderr, "lbsim: plot: %s\n", err->message);
+		fprintf(stderr, "lbsim plot: %s\n", err->message);
 		return 1;
 	}
 	return g_spawn_check_wait_status(status, NULL) ? 0 : 1;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	g_autoptr(GOptionContext) ctx = cli_context("version", "", "print lbsim's version", NULL);
+	if (!cli_parse(ctx, "version", &argc, &argv))
+		return 2;
+	printf("lbsim %s (commit %s, ns-3 %s)\n", LBSIM_VERSION, LBSIM_COMMIT, LBSIM_NS3_VERSION);
+	return 0;
+}
+
+/* The commands: looked up once by name; each parses its own options. */
+static const struct command {
+	const char *name, *params, *summary;
+	int (*main)(int argc, char **argv); /* argv[0] is the command's name */
+} commands[] = {
+	{"run", "FILE", "run a scenario's replications", cmd_run},
+	{"sweep", "FILE", "run a parameter study: the [sweep] grid x replications", sweep_cli},
+	{"describe", "FILE", "print the resolved scenario and its closed-form expectations", cmd_describe},
+	{"plot", "DIR", "draw the figures of a run or a campaign", cmd_plot},
+	{"where", "FILE tcp|udp SRC SPORT DST DPORT", "follow one flow through the routers and nodes", inspect_where},
+	{"hash", "tcp|udp SRC SPORT DST DPORT", "print every hash of a 5-tuple", inspect_hash},
+	{"export", "DIR... -o FILE.sqlite", "put runs and campaigns into one SQLite database", export_main},
+	{"validate", "FILE", "run the scenario on a real FRR router in namespaces (root)", validate_main},
+	{"version", "", "print the version", cmd_version},
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: lbsim COMMAND [OPTIONS] ARGS   (lbsim COMMAND --help: every option)\n\n", f);
+	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+		fprintf(f, "  %-9s %-34s %s\n", commands[i].name, commands[i].params, commands[i].summary);
 }
 
 int main(int argc, char **argv)
@@ -426,40 +409,31 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	const char *cmd = argv[1];
-	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-		printf("lbsim %s\n", LBSIM_VERSION);
-		return 0;
+	const char *name = argv[1];
+	if (strcmp(name, "--version") == 0)
+		name = "version";
+	if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		if (argc < 3 || strcmp(name, "help") != 0) {
+			usage(stdout);
+			return 0;
+		}
+		/* lbsim help COMMAND = lbsim COMMAND --help */
+		char *args[] = {argv[2], "--help", NULL};
+		for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+			if (strcmp(commands[i].name, argv[2]) == 0)
+				return commands[i].main(2, args);
+		name = argv[2];
 	}
-	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(cmd, "plot") == 0)
-		return cmd_plot(argc, argv);
-	if (strcmp(cmd, "hash") == 0)
-		return inspect_hash(argc, argv);
-	if (strcmp(cmd, "where") == 0)
-		return inspect_where(argc, argv);
-	if (strcmp(cmd, "export") == 0)
-		return export_main(argc, argv);
-	if (strcmp(cmd, "validate") == 0)
-		return validate_main(argc, argv);
-	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "describe") != 0 && strcmp(cmd, "sweep") != 0) {
-		fprintf(stderr, "lbsim: unknown command %s\n", cmd);
-		usage(stderr);
-		return 2;
-	}
-	struct cli c = {0};
-	int rc;
-	if (!parse_args(argc, argv, &c)) {
-		usage(stderr);
-		rc = 2;
-	} else {
-		rc = strcmp(cmd, "run") == 0	 ? cmd_run(&c)
-		     : strcmp(cmd, "sweep") == 0 ? cmd_sweep(&c, argv[0])
-						 : cmd_describe(&c);
-	}
-	g_ptr_array_free(c.sets, TRUE);
-	return rc;
+	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return commands[i].main(argc - 1, argv + 1);
+	const char *names[G_N_ELEMENTS(commands) + 1];
+	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+		names[i] = commands[i].name;
+	names[G_N_ELEMENTS(commands)] = NULL;
+	const char *near = scenario_nearest(name, names);
+	fprintf(stderr, "lbsim: unknown command \"%s\"%s%s%s\n", name, near ? "; did you mean `" : "",
+		near ? near : "", near ? "'?" : "");
+	usage(stderr);
+	return 2;
 }

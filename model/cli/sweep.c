@@ -26,6 +26,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sweep.h"
 
+#include "cli.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -565,5 +567,69 @@ int sweep_main(const char *file, const struct scenario *sc, const struct sweep_o
 		fprintf(stderr, "lbsim: %s\n", err->message);
 	runs_free(runs);
 	results_close(lock);
+	return rc;
+}
+
+static int sweep_loaded(const char *file, const struct cli_scenario *so, gint jobs, const char *hosts,
+			gboolean emit_slurm, gboolean merge_only)
+{
+	struct scenario *sc = cli_load("sweep", file, so, FALSE);
+	if (!sc)
+		return 2;
+	g_auto(GStrv) sets = cli_overrides(so);
+	g_autofree gchar *exe = g_file_read_link("/proc/self/exe", NULL);
+	struct sweep_opts o = {
+		.self = exe ? exe : "lbsim",
+		.out_dir = sc->output_dir,
+		.jobs = (unsigned)jobs,
+		.hosts = hosts,
+		.emit_slurm = emit_slurm,
+		.merge_only = merge_only,
+		.sets = (const char *const *)sets,
+	};
+	int rc = sweep_main(file, sc, &o);
+	scenario_free(sc);
+	return rc;
+}
+
+int sweep_cli(int argc, char **argv)
+{
+	struct cli_scenario so = {0};
+	gint jobs = 0;
+	gchar *hosts = NULL;
+	gboolean emit_slurm = FALSE, merge_only = FALSE;
+	GOptionEntry entries[] = {
+		{"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Run N runs at a time with GNU parallel (default: the cores)", "N"},
+		{"hosts", 0, 0, G_OPTION_ARG_FILENAME, &hosts,
+		 "GNU parallel's --sshloginfile: run on these hosts (lbsim at the same path, shared results)", "FILE"},
+		{"emit-slurm", 0, 0, G_OPTION_ARG_NONE, &emit_slurm,
+		 "Write a Slurm array job of the missing runs (sweep-<N>.slurm, runs-<N>.list) and run nothing", NULL},
+		{"merge", 0, 0, G_OPTION_ARG_NONE, &merge_only, "Only merge the complete runs into sweep.csv and runs.csv",
+		 NULL},
+		G_OPTION_ENTRY_NULL,
+	};
+	g_autoptr(GOptionContext) ctx = cli_context(
+		"sweep", "FILE", "run a parameter study: the [sweep] grid x replications",
+		"Each point of the scenario's [sweep] grid times [scenario] replications is one `lbsim run`\n"
+		"(GNU parallel, or Slurm with --emit-slurm) into DIR/runs/p<P>/rep<R>/; then DIR/runs.csv and\n"
+		"DIR/sweep.csv (mean, sd, 95%% CI per point).  Re-running runs only what is missing.\n"
+		"doc/outputs.md, \"Campaigns\".");
+	cli_add_scenario(ctx, &so, TRUE);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	int rc = 2;
+	if (!cli_parse(ctx, "sweep", &argc, &argv))
+		goto out;
+	if (argc != 2) {
+		cli_usage_error("sweep", argc < 2 ? "no scenario file given" : "one scenario file, not %d", argc - 1);
+		goto out;
+	}
+	if (jobs < 0) {
+		cli_usage_error("sweep", "--jobs %d: not a count", jobs);
+		goto out;
+	}
+	rc = sweep_loaded(argv[1], &so, jobs, hosts, emit_slurm, merge_only);
+out:
+	cli_scenario_clear(&so);
+	g_free(hosts);
 	return rc;
 }

@@ -21,5 +21,7 @@ struct sweep_opts {
 
 /* Returns the process exit status (0, 1 on a failed run or merge, 2 on bad input). */
 int sweep_main(const char *file, const struct scenario *sc, const struct sweep_opts *o);
+/* `lbsim sweep FILE [options]` (argv[0] = "sweep"): parses and calls sweep_main. */
+int sweep_cli(int argc, char **argv);
 
 #endif

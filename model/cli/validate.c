@@ -24,6 +24,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "validate.h"
 
+#include "cli.h"
 #include "datadir.h"
 
 #include <glib.h>
@@ -65,12 +66,6 @@ static const char *helpers_dir(void)
 static const char *testbed_script(void)
 {
 	return lbsim_place(LBSIM_VALIDATE_SCRIPT);
-}
-
-static void usage(void)
-{
-	fputs("usage: lbsim validate FILE [--reps N] [--set group.key=value ...] [--seed N] [-o DIR] [--real DIR]\n",
-	      stderr);
 }
 
 /* Why the testbed cannot make sc real, as "[group] key = value: why", or
@@ -227,48 +222,52 @@ struct vopts {
 	GPtrArray *sets; /* NULL-terminated */
 };
 
+/* Parses `lbsim validate FILE [options]` (argv[0] = "validate"). */
 static bool parse(int argc, char **argv, struct vopts *o)
 {
-	o->reps = -1;
 	o->sets = g_ptr_array_new_with_free_func(g_free);
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		bool has_value = strcmp(a, "--set") == 0 || strcmp(a, "--seed") == 0 || strcmp(a, "-o") == 0 ||
-				 strcmp(a, "--reps") == 0 || strcmp(a, "--real") == 0;
-		if (has_value && i + 1 >= argc) {
-			fprintf(stderr, "lbsim: %s needs a value\n", a);
-			return false;
-		}
-		if (strcmp(a, "--set") == 0)
-			g_ptr_array_add(o->sets, g_strdup(argv[++i]));
-		else if (strcmp(a, "--seed") == 0)
-			g_ptr_array_add(o->sets, g_strdup_printf("scenario.seed=%s", argv[++i]));
-		else if (strcmp(a, "-o") == 0)
-			o->out = argv[++i];
-		else if (strcmp(a, "--real") == 0)
-			o->real = argv[++i];
-		else if (strcmp(a, "--reps") == 0) {
-			char *end;
-			o->reps = strtol(argv[++i], &end, 10);
-			if (*end || o->reps < 1 || o->reps > 1000) {
-				fprintf(stderr, "lbsim: --reps %s: not a count in 1..1000\n", argv[i]);
-				return false;
-			}
-		} else if (a[0] == '-') {
-			fprintf(stderr, "lbsim: unknown option %s\n", a);
-			return false;
-		} else if (!o->file) {
-			o->file = a;
-		} else {
-			fprintf(stderr, "lbsim: unexpected argument %s\n", a);
-			return false;
-		}
+	struct cli_scenario so = {0};
+	gint reps = -1;
+	gchar *real = NULL;
+	GOptionEntry entries[] = {
+		{"reps", 0, 0, G_OPTION_ARG_INT, &reps,
+		 "Real repetitions (1..1000; default: the scenario's replications); the simulation runs as many", "N"},
+		{"real", 0, 0, G_OPTION_ARG_FILENAME, &real,
+		 "Take the real side from DIR/real of an earlier validation (no testbed, no root): compare it with a "
+		 "new simulation",
+		 "DIR"},
+		G_OPTION_ENTRY_NULL,
+	};
+	g_autoptr(GOptionContext) ctx = cli_context(
+		"validate", "FILE", "run the scenario on a real FRR router in network namespaces, beside the simulation",
+		"Needs root, FRR, nftables and iproute2 (scripts/setup installs them).  Builds its own namespaces\n"
+		"(addresses inside them only), runs N repetitions there and N simulated replications, and writes\n"
+		"DIR/real/, DIR/sim/, DIR/comparison.csv and its figure; doc/validation.md.");
+	cli_add_scenario(ctx, &so, TRUE);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	bool ok = cli_parse(ctx, "validate", &argc, &argv);
+	if (ok && argc != 2) {
+		cli_usage_error("validate", argc < 2 ? "no scenario file given" : "one scenario file, not %d", argc - 1);
+		ok = false;
 	}
-	if (!o->file) {
-		fputs("lbsim: no scenario file given\n", stderr);
-		return false;
+	if (ok && reps != -1 && (reps < 1 || reps > 1000)) {
+		cli_usage_error("validate", "--reps %d: not a count in 1..1000", reps);
+		ok = false;
 	}
-	return true;
+	if (ok) {
+		o->file = g_strdup(argv[1]);
+		o->reps = reps;
+		o->real = real;
+		real = NULL;
+		o->out = g_steal_pointer(&so.out);
+		for (gchar **x = so.sets; x && *x; x++)
+			g_ptr_array_add(o->sets, g_strdup(*x));
+		if (so.seed)
+			g_ptr_array_add(o->sets, g_strdup_printf("scenario.seed=%s", so.seed));
+	}
+	g_free(real);
+	cli_scenario_clear(&so);
+	return ok;
 }
 
 /* One real repetition into DIR/real/rep<r>/; appends its summary row. */
@@ -502,23 +501,24 @@ int validate_main(int argc, char **argv)
 {
 	struct vopts o = {0};
 	int rc = 2;
-	if (!parse(argc, argv, &o)) {
-		usage();
-	} else {
+	if (parse(argc, argv, &o)) {
 		g_ptr_array_add(o.sets, NULL);
 		GError *err = NULL;
 		struct scenario *sc = scenario_load(o.file, (const char *const *)o.sets->pdata, &err);
 		g_ptr_array_remove_index(o.sets, o.sets->len - 1);
 		if (!sc) {
-			fprintf(stderr, "lbsim: %s\n", err->message);
+			fprintf(stderr, "lbsim validate: %s\n", err->message);
 			g_error_free(err);
 		} else {
 			for (size_t i = 0; i < sc->n_warnings; i++)
-				fprintf(stderr, "lbsim: warning: %s\n", sc->warnings[i]);
+				fprintf(stderr, "lbsim validate: warning: %s\n", sc->warnings[i]);
 			rc = validate_loaded(&o, sc);
 			scenario_free(sc);
 		}
 	}
 	g_ptr_array_free(o.sets, TRUE);
+	g_free((gchar *)o.file);
+	g_free((gchar *)o.out);
+	g_free((gchar *)o.real);
 	return rc;
 }

@@ -272,6 +272,9 @@ struct lb_node_params scenario_node_params(const struct scenario *sc);
  * [router] upstream_hash / upstream_hash_seed, the hold strategy with
  * upstream_hold_time (model/sim/upstream.c, `lbsim where`). */
 struct lb_router_params scenario_stage_params(const struct scenario *sc);
+/* The candidate nearest to word (a few edits at most, see
+ * scenario_suggest.c), or NULL: for "did you mean" hints. */
+const char *scenario_nearest(const char *word, const char *const *candidates);
 /* The closed-form inputs of the scenario (lb_strategy.h). */
 struct lb_expect_in scenario_expect_in(const struct scenario *sc);
 

@@ -139,7 +139,8 @@ static bool parse_failure(struct scenario_ctx *c, const char *g, struct scenario
 			unsigned id = 0;
 			g_autofree gchar *rr = parse_node_id(ids[i], sc->nodes, &id);
 			if (rr) {
-				scenario_value_error(err, scenario_origin(c, g, "nodes"), g, "nodes", v, "%s", rr);
+				scenario_value_error(err, scenario_origin(c, g, "nodes"), g, "nodes", v, "%s%s", rr,
+						     scenario_list_hint(v));
 				return false;
 			}
 			f->partition_nodes |= UINT64_C(1) << id;

@@ -60,6 +60,13 @@ const struct keydef *scenario_find_key(const char *group, const char *key);
 bool scenario_is_failure_group(const char *group, uint64_t *k);
 bool scenario_is_router_group(const char *group, unsigned *k);
 bool scenario_group_known(const char *group);
+/* "Did you mean" hints, each "" or starting with "; " (scenario_suggest.c). */
+gchar *scenario_suggest_key(const char *group, const char *key);
+gchar *scenario_suggest_group(const char *group);
+gchar *scenario_suggest_param(const char *name); /* a "group.key" name */
+/* " (list values are separated by ';', not ',')" when value looks like a
+ * list written with commas, else "". */
+const char *scenario_list_hint(const char *value);
 bool scenario_key_known(const char *group, const char *key);
 int scenario_str_index(const char *const *list, const char *s);
 /* "a | b | c" of a kind table or of the strategy registry (g_free). */

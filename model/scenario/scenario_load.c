@@ -82,8 +82,9 @@ static bool check_names(struct scenario_ctx *c, GError **err)
 	for (gsize i = 0; i < ng; i++) {
 		const char *g = groups[i];
 		if (!scenario_group_known(g)) {
-			g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_UNKNOWN, "%s: [%s]: unknown group",
-				    scenario_origin(c, g, NULL), g);
+			g_autofree gchar *hint = scenario_suggest_group(g);
+			g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_UNKNOWN, "%s: [%s]: unknown group%s",
+				    scenario_origin(c, g, NULL), g, hint);
 			return false;
 		}
 		if (strcmp(g, "sweep") == 0)
@@ -92,8 +93,9 @@ static bool check_names(struct scenario_ctx *c, GError **err)
 		g_auto(GStrv) ks = g_key_file_get_keys(c->kf, g, &nk, NULL);
 		for (gsize j = 0; j < nk; j++) {
 			if (!scenario_key_known(g, ks[j])) {
-				g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_UNKNOWN, "%s: [%s] %s: unknown key",
-					    scenario_origin(c, g, ks[j]), g, ks[j]);
+				g_autofree gchar *hint = scenario_suggest_key(g, ks[j]);
+				g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_UNKNOWN, "%s: [%s] %s: unknown key%s",
+					    scenario_origin(c, g, ks[j]), g, ks[j], hint);
 				return false;
 			}
 		}
@@ -366,10 +368,11 @@ static bool parse_sweep(struct scenario_ctx *c, const char *text, const char *co
 		const char *dot = strrchr(key, '.');
 		g_autofree gchar *grp = dot ? g_strndup(key, (gsize)(dot - key)) : NULL;
 		if (!dot || !scenario_key_known(grp, dot + 1)) {
+			g_autofree gchar *hint = scenario_suggest_param(key);
 			g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_UNKNOWN,
 				    "%s: [sweep] %s = \"%s\": not a parameter (expected group.key, e.g. "
-				    "router.failover)",
-				    file, key, raw);
+				    "router.failover)%s",
+				    file, key, raw, hint);
 			return false;
 		}
 		if (strcmp(key, "scenario.replications") == 0) {
@@ -400,8 +403,8 @@ static bool parse_sweep(struct scenario_ctx *c, const char *text, const char *co
 					msg += strlen(prefix);
 				else if (g_str_has_prefix(msg, file_prefix))
 					msg += strlen(file_prefix); /* a check elsewhere in the file fails */
-				g_set_error(err, SCENARIO_ERROR, e->code, "%s: [sweep] %s = \"%s\": %s", file, key,
-					    vals[j], msg);
+				g_set_error(err, SCENARIO_ERROR, e->code, "%s: [sweep] %s = \"%s\": %s%s", file, key,
+					    vals[j], msg, scenario_list_hint(raw));
 				g_error_free(e);
 				return false;
 			}

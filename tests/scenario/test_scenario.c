@@ -322,9 +322,9 @@ static void test_override_errors(void)
 	expect_err(DATA("reference.ini"), bad_value, SCENARIO_ERROR_VALUE, "--set",
 		   "[router] hold_time = \"3\": missing unit (expected e.g. 40s, 250ms)");
 	const char *const bad_key[] = {"router.hold=3s", NULL};
-	expect_err(DATA("reference.ini"), bad_key, SCENARIO_ERROR_UNKNOWN, "--set", "[router] hold: unknown key");
+	expect_err(DATA("reference.ini"), bad_key, SCENARIO_ERROR_UNKNOWN, "--set", "[router] hold: unknown key; did you mean `hold_time'?");
 	const char *const bad_group[] = {"routers.hold_time=3s", NULL};
-	expect_err(DATA("reference.ini"), bad_group, SCENARIO_ERROR_UNKNOWN, "--set", "[routers]: unknown group");
+	expect_err(DATA("reference.ini"), bad_group, SCENARIO_ERROR_UNKNOWN, "--set", "[routers]: unknown group; did you mean [router]?");
 	/* a new failure group from overrides must be complete */
 	const char *const partial[] = {"failure.2.at=1s", NULL};
 	expect_err(DATA("reference.ini"), partial, SCENARIO_ERROR_VALUE, "--set", "[failure.2] kind: missing");
@@ -338,12 +338,12 @@ static void test_override_errors(void)
 
 static void test_err_misspelt_key(void)
 {
-	err_file("err-misspelt-key.ini", SCENARIO_ERROR_UNKNOWN, "[router] hold_tme: unknown key");
+	err_file("err-misspelt-key.ini", SCENARIO_ERROR_UNKNOWN, "[router] hold_tme: unknown key; did you mean `hold_time'?");
 }
 
 static void test_err_unknown_group(void)
 {
-	err_file("err-unknown-group.ini", SCENARIO_ERROR_UNKNOWN, "[routers]: unknown group");
+	err_file("err-unknown-group.ini", SCENARIO_ERROR_UNKNOWN, "[routers]: unknown group; did you mean [router]?");
 }
 
 static void test_err_missing_unit(void)
@@ -429,7 +429,8 @@ static void test_err_vip_family(void)
 static void test_err_sweep_key(void)
 {
 	err_file("err-sweep-key.ini", SCENARIO_ERROR_UNKNOWN,
-		 "[sweep] router.hold_tme = \"3s;10s\": not a parameter (expected group.key, e.g. router.failover)");
+		 "[sweep] router.hold_tme = \"3s;10s\": not a parameter (expected group.key, e.g. router.failover); did "
+		 "you mean `router.hold_time'?");
 	err_file("err-sweep-replications.ini", SCENARIO_ERROR_VALUE,
 		 "[sweep] scenario.replications = \"1;5\": replications cannot be swept (set [scenario] "
 		 "replications instead)");
@@ -460,7 +461,8 @@ static void test_err_failure_group_names(void)
 	g_autofree gchar *path = g_build_filename(dir, "case.ini", NULL);
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autofree gchar *text = g_strdup_printf("[%s]\nat = 1s\nkind = crash\nnode = 0\n", bad[i]);
-		g_autofree gchar *rest = g_strdup_printf("[%s]: unknown group", bad[i]);
+		g_autofree gchar *rest = g_strdup_printf(
+			"[%s]: unknown group; a failure group is [failure.K], K = 1, 2, ... without leading zeros", bad[i]);
 		CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, text, -1, NULL));
 		expect_err(path, NULL, SCENARIO_ERROR_UNKNOWN, NULL, rest);
 	}
@@ -680,7 +682,7 @@ static void test_routers(void)
 		{"router.count=17", "[router] count = \"17\": must be in 1..16"},
 		{"router.3.ecmp_hash=crc32c", "[router.3]: no router 3 (the scenario has router.count = 2: routers 0..1)"},
 		{"router.1.ecmp_hash=md5", "[router.1] ecmp_hash = \"md5\": not one of crc32c | toeplitz | fast | linux"},
-		{"router.1.hold_time=3s", "[router.1] hold_time: unknown key"},
+		{"router.1.hold_time=3s", "[router.1] hold_time: unknown key; `hold_time' is a key of [router]"},
 		{"router.upstream_detection=bfd", "[router] upstream_detection = \"bfd\": not one of immediate | hold"},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {

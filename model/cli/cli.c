@@ -1,0 +1,124 @@
+/* cli.c - see cli.h. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+GOptionContext *cli_context(const char *cmd, const char *params, const char *summary, const char *description)
+{
+	g_autofree gchar *head = g_strdup_printf("%s - %s", params, summary);
+	GOptionContext *ctx = g_option_context_new(head);
+	(void)cmd;
+	if (description)
+		g_option_context_set_description(ctx, description);
+	return ctx;
+}
+
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_autofree gchar *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "lbsim %s: %s\nTry `lbsim %s --help'.\n", cmd, msg, cmd);
+}
+
+/* GOption takes "-o DIR" but not "-oDIR": the short options that take a
+ * value (-o DIR, -j N, -r R in every command) are split from a glued value
+ * first, so "-j2" works as users expect from other tools. */
+static const char glued_short[] = "ojr";
+
+static void split_glued(int *argc, char ***argv)
+{
+	GPtrArray *a = g_ptr_array_new();
+	gboolean split = FALSE;
+	for (int i = 0; i < *argc; i++) {
+		const char *x = (*argv)[i];
+		if (i > 0 && x[0] == '-' && x[1] && x[1] != '-' && x[2] && strchr(glued_short, x[1])) {
+			g_ptr_array_add(a, g_strndup(x, 2));
+			g_ptr_array_add(a, g_strdup(x + 2));
+			split = TRUE;
+		} else {
+			g_ptr_array_add(a, g_strdup(x));
+		}
+	}
+	if (!split) {
+		g_ptr_array_free(a, TRUE);
+		return;
+	}
+	/* the new vector lives as long as the program, as main's argv does
+	 * (held here, so that it is reachable, not leaked) */
+	static gchar **kept;
+	g_strfreev(kept);
+	*argc = (int)a->len;
+	g_ptr_array_add(a, NULL);
+	kept = (gchar **)g_ptr_array_free(a, FALSE);
+	*argv = kept;
+}
+
+gboolean cli_parse(GOptionContext *ctx, const char *cmd, int *argc, char ***argv)
+{
+	split_glued(argc, argv);
+	/* GOption's --help prints "Usage: <prgname> ...": make it "lbsim CMD" */
+	g_autofree gchar *self = g_strdup_printf("lbsim %s", cmd);
+	g_set_prgname(self);
+	char *save = (*argv)[0];
+	(*argv)[0] = self;
+	g_autoptr(GError) err = NULL;
+	gboolean ok = g_option_context_parse(ctx, argc, argv, &err);
+	(*argv)[0] = save;
+	if (!ok)
+		cli_usage_error(cmd, "%s", err->message);
+	return ok;
+}
+
+void cli_add_scenario(GOptionContext *ctx, struct cli_scenario *o, gboolean with_out)
+{
+	GOptionEntry entries[] = {
+		{"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->sets,
+		 "Override a scenario key (repeatable), e.g. --set router.failover=bfd", "GROUP.KEY=VALUE"},
+		{"seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, "The base seed (as --set scenario.seed=N)", "N"},
+		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &o->out,
+		 "Write results into DIR (as --set output.dir=DIR; default: the scenario's [output] dir)", "DIR"},
+		G_OPTION_ENTRY_NULL,
+	};
+	if (!with_out)
+		entries[2] = (GOptionEntry)G_OPTION_ENTRY_NULL;
+	g_option_context_add_main_entries(ctx, entries, NULL);
+}
+
+gchar **cli_overrides(const struct cli_scenario *o)
+{
+	GPtrArray *a = g_ptr_array_new();
+	for (gchar **s = o->sets; s && *s; s++)
+		g_ptr_array_add(a, g_strdup(*s));
+	if (o->seed)
+		g_ptr_array_add(a, g_strdup_printf("scenario.seed=%s", o->seed));
+	if (o->out)
+		g_ptr_array_add(a, g_strdup_printf("output.dir=%s", o->out));
+	g_ptr_array_add(a, NULL);
+	return (gchar **)g_ptr_array_free(a, FALSE);
+}
+
+struct scenario *cli_load(const char *cmd, const char *file, const struct cli_scenario *o, gboolean quiet)
+{
+	g_auto(GStrv) sets = cli_overrides(o);
+	g_autoptr(GError) err = NULL;
+	struct scenario *sc = scenario_load(file, (const char *const *)sets, &err);
+	if (!sc) {
+		fprintf(stderr, "lbsim %s: %s\n", cmd, err->message);
+		return NULL;
+	}
+	for (size_t i = 0; !quiet && i < sc->n_warnings; i++)
+		fprintf(stderr, "lbsim %s: warning: %s\n", cmd, sc->warnings[i]);
+	return sc;
+}
+
+void cli_scenario_clear(struct cli_scenario *o)
+{
+	g_strfreev(o->sets);
+	g_free(o->seed);
+	g_free(o->out);
+	*o = (struct cli_scenario){0};
+}
