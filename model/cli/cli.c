@@ -29,32 +29,42 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
  * first, so "-j2" works as users expect from other tools. */
 static const char glued_short[] = "ojr";
 
+static gboolean is_glued(const char *x)
+{
+	return x[0] == '-' && x[1] && x[1] != '-' && x[2] && strchr(glued_short, x[1]);
+}
+
 static void split_glued(int *argc, char ***argv)
 {
-	GPtrArray *a = g_ptr_array_new();
-	gboolean split = FALSE;
+	int n_glued = 0;
+	for (int i = 1; i < *argc; i++)
+		n_glued += is_glued((*argv)[i]);
+	if (n_glued == 0)
+		return;
+	/* The new vector lives as long as the program, as main's argv does.
+	 * GOption drops the options it parsed from the vector without freeing
+	 * them, so the strings are owned by a second array, held here (still
+	 * reachable at exit, not leaked); a second call replaces both. */
+	static GPtrArray *owned;
+	static gchar **vec;
+	if (owned)
+		g_ptr_array_unref(owned);
+	g_free(vec);
+	owned = g_ptr_array_new_with_free_func(g_free);
+	vec = g_new0(gchar *, (size_t)(*argc + n_glued + 1));
+	int n = 0;
 	for (int i = 0; i < *argc; i++) {
 		const char *x = (*argv)[i];
-		if (i > 0 && x[0] == '-' && x[1] && x[1] != '-' && x[2] && strchr(glued_short, x[1])) {
-			g_ptr_array_add(a, g_strndup(x, 2));
-			g_ptr_array_add(a, g_strdup(x + 2));
-			split = TRUE;
-		} else {
-			g_ptr_array_add(a, g_strdup(x));
+		if (i > 0 && is_glued(x)) {
+			vec[n++] = g_strndup(x, 2);
+			g_ptr_array_add(owned, vec[n - 1]);
+			x += 2;
 		}
+		vec[n++] = g_strdup(x);
+		g_ptr_array_add(owned, vec[n - 1]);
 	}
-	if (!split) {
-		g_ptr_array_free(a, TRUE);
-		return;
-	}
-	/* the new vector lives as long as the program, as main's argv does
-	 * (held here, so that it is reachable, not leaked) */
-	static gchar **kept;
-	g_strfreev(kept);
-	*argc = (int)a->len;
-	g_ptr_array_add(a, NULL);
-	kept = (gchar **)g_ptr_array_free(a, FALSE);
-	*argv = kept;
+	*argc = n;
+	*argv = vec;
 }
 
 gboolean cli_parse(GOptionContext *ctx, const char *cmd, int *argc, char ***argv)

@@ -1,4 +1,6 @@
-// shim.cc - the C API of shim.h over ns-3 3.37.  See shim.h for semantics.
+// shim.cc - the C API of shim.h over ns-3 3.37: the simulator, events, topology
+// and packets (device queries, faults and pcap: shim_devices.cc).  See shim.h
+// for semantics.
 //
 // Per-packet cost: device records are found by index (the device's id), the
 // receive path copies at most SHIM_RX_BYTES, padding is ns-3 zero-area bytes
@@ -9,6 +11,7 @@
 // needs; shim_set_ns3_devices).  Both apply the same node, device, loss and
 // switch rules below (Transmit / ReceiveOn and NativeTransmit / NativeArrive).
 #include "shim.h"
+#include "shim_internal.h"
 #include "shim_link.h"
 #include "shim_ns3_packet.h"
 
@@ -24,85 +27,14 @@
 #include <ns3/ppp-header.h>
 
 using namespace ns3;
+using namespace lbshim;
 using lbshim::ShimDstTag;
 using lbshim::ShimRawHeader;
 
 namespace
 {
-
-enum DevKind
-{
-    DEV_P2P,
-    DEV_MEMBER, // a member's backplane device
-    DEV_SWITCH, // a switch port
-};
-
-struct Dev
-{
-    Ptr<PointToPointNetDevice> nd;
-    uint32_t node = 0;
-    uint32_t peer = 0; // device at the other end of the link
-    uint32_t member = 0; // for DEV_SWITCH: the member device this port leads to
-    DevKind kind = DEV_P2P;
-    bool up = true;
-    double loss = 0;
-};
-
-struct Slot
-{
-    lbshim::ShimEvent* ev = nullptr; // while pending
-    shim_event_fn fn = nullptr;
-    void* user = nullptr;
-    uint32_t gen = 1;
-    bool busy = false;
-};
-
 bool g_exists = false;
-
-void NativeArrive(void* ctx, uint32_t dev, lbshim::LinkPkt* p);
-void SlotFire(void* sim, uint32_t idx, void*);
-
 } // namespace
-
-struct shim_rng
-{
-    Ptr<UniformRandomVariable> v;
-};
-
-struct shim_sim
-{
-    std::vector<Ptr<Node>> nodes;
-    std::vector<bool> node_up;
-    std::vector<Dev> devs;
-    std::vector<Slot> slots;
-    std::vector<uint32_t> free_slots;
-    std::vector<shim_rng*> rngs;
-    Ptr<UniformRandomVariable> loss_rv;
-    shim_rx_fn rx = nullptr;
-    shim_drop_fn drop = nullptr;
-    void* user = nullptr;
-    uint64_t in_flight = 0;
-    // Point-to-point devices ignore the destination address; one broadcast
-    // address built once saves constructing one per packet.
-    Address broadcast = Mac48Address::GetBroadcast();
-    PointToPointHelper p2p;
-    EventId until_ev;
-    uint64_t until_count = 0;
-    bool until_armed = false;
-    // the shim's own links carry the packets unless ns3_devices (pcap)
-    lbshim::Links links{&NativeArrive, this};
-    bool ns3_devices = false;
-    bool sent_any = false;
-
-    void UntilCheck();
-
-    void Fire(uint32_t idx);
-    void Drop(uint32_t dev, Ptr<const Packet> p, shim_drop_reason why);
-    void Transmit(uint32_t dev, Ptr<Packet> p, uint16_t protocol);
-    void NativeDrop(uint32_t dev, lbshim::LinkPkt* p, shim_drop_reason why);
-    void NativeTransmit(uint32_t dev, lbshim::LinkPkt* p);
-    uint32_t AddDev(Ptr<NetDevice> nd, uint32_t node, DevKind kind);
-};
 
 void
 shim_sim::Fire(uint32_t idx)
@@ -194,7 +126,7 @@ ReceiveOn(shim_sim* s, uint32_t di, Ptr<NetDevice>, Ptr<const Packet> p, uint16_
     return true;
 }
 
-namespace
+namespace lbshim
 {
 
 void
@@ -203,7 +135,7 @@ SlotFire(void* sim, uint32_t idx, void*)
     static_cast<shim_sim*>(sim)->Fire(idx);
 }
 
-} // namespace
+} // namespace lbshim
 
 // The native path: Transmit and ReceiveOn on the shim's own links.
 void
@@ -237,7 +169,7 @@ shim_sim::NativeTransmit(uint32_t dev, lbshim::LinkPkt* p)
     }
 }
 
-namespace
+namespace lbshim
 {
 
 void
@@ -339,7 +271,6 @@ shim_sim::AddDev(Ptr<NetDevice> nd, uint32_t node, DevKind kind)
     *dev_b = db;
     return 0;
 }
-
 
 extern "C"
 {
@@ -537,18 +468,6 @@ extern "C"
         return 0;
     }
 
-    uint32_t shim_dev_node(const struct shim_sim* s, uint32_t dev)
-    {
-        NS_ASSERT(dev < s->devs.size());
-        return s->devs[dev].node;
-    }
-
-    uint32_t shim_dev_peer(const struct shim_sim* s, uint32_t dev)
-    {
-        NS_ASSERT(dev < s->devs.size());
-        return s->devs[dev].peer;
-    }
-
     void shim_set_callbacks(struct shim_sim* s, shim_rx_fn rx, shim_drop_fn drop, void* user)
     {
         s->rx = rx;
@@ -616,77 +535,4 @@ extern "C"
         return s->in_flight;
     }
 
-    void shim_dev_set_up(struct shim_sim* s, uint32_t dev, bool up)
-    {
-        NS_ASSERT(dev < s->devs.size());
-        s->devs[dev].up = up;
-    }
-
-    bool shim_dev_is_up(const struct shim_sim* s, uint32_t dev)
-    {
-        NS_ASSERT(dev < s->devs.size());
-        return s->devs[dev].up && s->node_up[s->devs[dev].node];
-    }
-
-    void shim_link_set_up(struct shim_sim* s, uint32_t dev, bool up)
-    {
-        shim_dev_set_up(s, dev, up);
-        shim_dev_set_up(s, s->devs[dev].peer, up);
-    }
-
-    void shim_node_set_up(struct shim_sim* s, uint32_t node, bool up)
-    {
-        NS_ASSERT(node < s->nodes.size());
-        s->node_up[node] = up;
-    }
-
-    void shim_link_set_loss(struct shim_sim* s, uint32_t dev, double loss)
-    {
-        NS_ASSERT(dev < s->devs.size());
-        s->devs[dev].loss = loss;
-        s->devs[s->devs[dev].peer].loss = loss;
-    }
-
-    void shim_set_ns3_devices(struct shim_sim* s, bool on)
-    {
-        NS_ABORT_MSG_IF(s->sent_any && on != s->ns3_devices,
-                        "shim_set_ns3_devices: the packet path is chosen before the first send");
-        s->ns3_devices = on;
-    }
-
-    bool shim_ns3_devices(const struct shim_sim* s)
-    {
-        return s->ns3_devices;
-    }
-
-    void shim_pcap_enable_all(struct shim_sim* s, const char* dir)
-    {
-        shim_set_ns3_devices(s, true);
-        s->p2p.EnablePcapAll(std::string(dir) + "/lbsim", false);
-    }
-
-    uint32_t shim_dev_count(const struct shim_sim* s)
-    {
-        return static_cast<uint32_t>(s->devs.size());
-    }
-
-    void shim_dev_pcap_file(const struct shim_sim* s, uint32_t dev, char* buf, size_t cap)
-    {
-        NS_ASSERT(dev < s->devs.size());
-        const Ptr<PointToPointNetDevice>& nd = s->devs[dev].nd;
-        snprintf(buf, cap, "lbsim-%u-%u.pcap", nd->GetNode()->GetId(), nd->GetIfIndex());
-    }
-
-    uint32_t shim_dev_member(const struct shim_sim* s, uint32_t dev)
-    {
-        NS_ASSERT(dev < s->devs.size());
-        return s->devs[dev].kind == DEV_SWITCH ? s->devs[dev].member : dev;
-    }
-
-    void shim_pcap_enable(struct shim_sim* s, uint32_t dev, const char* dir)
-    {
-        NS_ASSERT(dev < s->devs.size());
-        shim_set_ns3_devices(s, true);
-        s->p2p.EnablePcap(std::string(dir) + "/lbsim", s->devs[dev].nd, false, false);
-    }
 }

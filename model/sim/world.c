@@ -3,11 +3,7 @@
  * role, applies the scenario's failures, samples the bins and checks the
  * accounting.
  *
- * Topology: clients -- router (one point-to-point link per client, client_*
- * parameters); router -- node i (uplink_*); node i -- backplane switch
- * (backplane_*); node i -- server i (server_*).  [links] client_link = off
- * leaves out the client links (client_inject), server_link = off the server
- * links (the node delivers at once: node.c).
+ * The topology is topology.c's.
  *
  * Accounting: the net counts data packets handed to the shim and not yet
  * received or reported dropped by it.  Every data packet received anywhere
@@ -20,39 +16,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "node.h"
 #include "pcap_index.h"
-#include "router.h"
-#include "traffic.h"
-#include "upstream.h"
+#include "world_internal.h"
 
 G_DEFINE_QUARK(lbsim-run-error-quark, sim_error)
-
-struct world {
-	const struct scenario *sc;
-	struct world_opts opts;
-	uint32_t replication;
-	struct shim_sim *sim;
-	struct sim_metrics m;
-	struct sim_summary s;
-	struct sim_flows flows;
-	struct net net;
-	struct lb_hasher cluster_hasher;
-	struct sim_router routers[SCENARIO_MAX_ROUTERS];
-	unsigned n_routers;
-	struct sim_upstream upstream; /* n_routers > 1 only */
-	struct sim_node nodes[LB_MAX_NODES];
-	unsigned n_nodes;
-	uint32_t backplane_dev[LB_MAX_NODES];
-	struct traffic traffic;
-	uint32_t *client_node, *client_dev, *router_client_dev; /* per client */
-	struct shim_rng *rng_phase, *rng_refresh;               /* rng streams 3, 4 */
-	struct shim_rng *rng_upstream;                          /* rng stream 5 (n_routers > 1) */
-	gboolean interrupted;
-	int failed_node; /* node of the first failure, -1 if none or not node-specific */
-	double pending_sum; /* shim_events_pending at each bin's end (run.json) */
-	uint64_t pending_samples;
-};
 
 /* Dispatch --------------------------------------------------------------- */
 
@@ -261,87 +228,6 @@ static void stop_check(void *user)
 		shim_schedule(w->sim, STOP_CHECK_NS, stop_check, w);
 }
 
-/* Building ---------------------------------------------------------------- */
-
-/* A point-to-point link from node na (device role ra) to node nb (role rb),
- * both devices recorded for cluster node index `node`. */
-/* A point-to-point link from node na (device role ra) to node nb (role rb),
- * both devices recorded for cluster node index `node` and router `router`. */
-static gboolean link_nodes(struct world *w, uint32_t na, uint32_t nb, uint64_t rate_bps, uint64_t delay_ns,
-			   enum dev_role ra, enum dev_role rb, unsigned node, unsigned router, uint32_t *a, uint32_t *b)
-{
-	if (shim_p2p_connect(w->sim, na, nb, rate_bps, delay_ns, w->sc->uplink_queue, a, b) < 0)
-		return FALSE;
-	net_add_dev(&w->net, *a, ra, node, router);
-	net_add_dev(&w->net, *b, rb, node, router);
-	return TRUE;
-}
-
-/* One router: clients link to it directly.  Several: clients link to the
- * upstream stage, which links to each router (upstream_*).  Then each node
- * links to every router, and to its server; the backplane joins the nodes.
- * (With one router the nodes and devices are created in the same order as
- * ever, so a run's events are too.) */
-static gboolean build_topology(struct world *w, GError **err)
-{
-	const struct scenario *sc = w->sc;
-	struct shim_sim *sim = w->sim;
-	bool stage = w->n_routers > 1;
-	uint32_t front;
-	if (stage) {
-		front = w->upstream.shim_node = shim_node_create(sim);
-		for (unsigned r = 0; r < w->n_routers; r++)
-			w->routers[r].shim_node = shim_node_create(sim);
-	} else {
-		front = w->routers[0].shim_node = shim_node_create(sim);
-	}
-	w->client_node = g_new0(uint32_t, sc->clients);
-	w->client_dev = g_new0(uint32_t, sc->clients);
-	w->router_client_dev = g_new0(uint32_t, sc->clients);
-	for (uint32_t c = 0; sc->client_link && c < sc->clients; c++) {
-		w->client_node[c] = shim_node_create(sim);
-		if (!link_nodes(w, w->client_node[c], front, sc->client_rate_bps, sc->client_delay_ns, ROLE_CLIENT,
-				stage ? ROLE_STAGE_CLIENT : ROLE_ROUTER_CLIENT, 0, 0, &w->client_dev[c],
-				&w->router_client_dev[c]))
-			goto fail;
-		net_set_client(&w->net, w->client_dev[c], c);
-		net_set_client(&w->net, w->router_client_dev[c], c);
-	}
-	for (unsigned r = 0; stage && r < w->n_routers; r++)
-		if (!link_nodes(w, front, w->routers[r].shim_node, sc->upstream_rate_bps, sc->upstream_delay_ns,
-				ROLE_STAGE_ROUTER, ROLE_ROUTER_CLIENT, 0, r, &w->upstream.stage_dev[r],
-				&w->upstream.router_dev[r]))
-			goto fail;
-	uint32_t bp_nodes[LB_MAX_NODES];
-	for (unsigned i = 0; i < w->n_nodes; i++) {
-		struct sim_node *n = &w->nodes[i];
-		n->shim_node = shim_node_create(sim);
-		if (sc->server_link)
-			n->server_node = shim_node_create(sim);
-		for (unsigned r = 0; r < w->n_routers; r++)
-			if (!link_nodes(w, w->routers[r].shim_node, n->shim_node, sc->uplink_rate_bps, sc->uplink_delay_ns,
-					ROLE_ROUTER_UPLINK, ROLE_NODE_UPLINK, i, r, &w->routers[r].node_dev[i],
-					&n->dev_uplink[r]))
-				goto fail;
-		if (sc->server_link &&
-		    !link_nodes(w, n->shim_node, n->server_node, sc->server_rate_bps, sc->server_delay_ns,
-				ROLE_NODE_SERVER, ROLE_SERVER, i, 0, &n->dev_server, &n->dev_server_far))
-			goto fail;
-		bp_nodes[i] = n->shim_node;
-	}
-	if (shim_backplane_create(sim, bp_nodes, w->n_nodes, sc->backplane_rate_bps, sc->backplane_delay_ns,
-				  sc->backplane_queue, w->backplane_dev) < 0)
-		goto fail;
-	for (unsigned i = 0; i < w->n_nodes; i++) {
-		w->nodes[i].dev_backplane = w->backplane_dev[i];
-		net_add_dev(&w->net, w->backplane_dev[i], ROLE_NODE_BACKPLANE, i, 0);
-	}
-	return TRUE;
-fail:
-	g_set_error(err, SIM_ERROR, SIM_ERROR_FAILED, "%s: the simulator rejected the topology", sc->path);
-	return FALSE;
-}
-
 struct world *world_create(const struct scenario *sc, uint32_t replication, const struct world_opts *o,
 			   GError **err)
 {
@@ -385,7 +271,7 @@ struct world *world_create(const struct scenario *sc, uint32_t replication, cons
 	w->traffic.rng_addr = shim_rng_create(w->sim, 2);
 	w->rng_phase = shim_rng_create(w->sim, 3);
 	w->rng_refresh = shim_rng_create(w->sim, 4);
-	if (!build_topology(w, err))
+	if (!world_build_topology(w, err))
 		goto fail;
 	for (unsigned r = 0; r < w->n_routers; r++)
 		if (!sim_router_init(&w->routers[r], &w->net, r, err))

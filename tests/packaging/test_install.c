@@ -59,7 +59,8 @@ static void test_install(void)
 	prefix = g_build_filename(dest, PREFIX, NULL);
 	g_autofree gchar *lbsim = g_build_filename(prefix, "bin", "lbsim", NULL);
 	CU_ASSERT_FATAL(g_file_test(lbsim, G_FILE_TEST_IS_EXECUTABLE));
-	CU_ASSERT_FALSE(g_file_test(g_build_filename(prefix, "bin", "lbsim-build-tree", NULL), G_FILE_TEST_EXISTS));
+	g_autofree gchar *marker = g_build_filename(prefix, "bin", "lbsim-build-tree", NULL);
+	CU_ASSERT_FALSE(g_file_test(marker, G_FILE_TEST_EXISTS));
 	g_auto(GStrv) env = clean_env();
 
 	/* its library through its rpath: ldd names the installed copy */
