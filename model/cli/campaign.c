@@ -138,6 +138,7 @@ static gboolean read_record(struct campaign *c, JsonObject *root, const char *pa
 		return bad_record(path, "snapshot", err);
 	c->snapshot = g_strdup(snap);
 	c->scenario_file = g_strdup(campaign_json_string(root, "scenario_file"));
+	g_strfreev(c->overrides);
 	if (!(c->overrides = string_array(root, "overrides")))
 		return bad_record(path, "overrides", err);
 	JsonNode *params = campaign_json_member(root, "parameters", JSON_NODE_OBJECT);
