@@ -5,7 +5,8 @@
  * wrote it (as run.json's: output_provenance(), with wall_time_s), and:
  *   overrides   the remembered --set (and --seed) values, applied to the
  *               scenario before the command line's own: given once, at the
- *               first sweep or emit, later ones need not repeat them
+ *               first sweep or emit, later sweeps, emits and merges need not
+ *               repeat them
  *   parameters  the resolved base parameters, as `lbsim describe` writes them
  *               (group -> key -> value text with its unit), without the
  *               replications, the swept keys, the scheduler and output.dir
@@ -52,7 +53,8 @@ const char *const *campaign_overrides(const struct campaign *c);
 /* Checks sc, loaded from file with campaign_overrides() then the command
  * line's overrides, against the campaign; a new campaign takes sc's.
  * user_sets: the command line's --set and --seed values (not output.dir),
- * remembered from now on (one per key: a later value replaces an earlier).
+ * remembered from now on (one per key: a later value replaces an earlier);
+ * NULL for a --merge, which remembers nothing.
  * FALSE and err (naming the first key that differs, with both values) when
  * the resume is refused. */
 gboolean campaign_admit(struct campaign *c, const char *file, const struct scenario *sc,

@@ -236,7 +236,9 @@ static int emit(struct campaign *c, const struct sweep_args *a, const struct swe
 	unsigned missing = count_missing(rq), emitted = 0, n = 0;
 	int rc = 0;
 	if (missing == 0) {
-		printf("sweep: nothing to submit: all %u runs are complete (merge them with --merge)\n", rq->runs->len);
+		if (!a->quiet)
+			printf("sweep: nothing to submit: all %u runs are complete (merge them with --merge)\n",
+			       rq->runs->len);
 	} else {
 		n = slurm_emit_number(rq->dir);
 		g_autofree gchar *base = g_path_get_basename(a->file);
@@ -419,7 +421,7 @@ int sweep_cli(int argc, char **argv)
 		"sweep", "FILE", "run a parameter study: the [sweep] grid x replications",
 		"Each point of the scenario's [sweep] grid times [scenario] replications is one `lbsim run`\n"
 		"(GNU parallel, or Slurm with --emit-slurm) into DIR/runs/p<P>/rep<R>/; then DIR/runs.csv and\n"
-		"DIR/sweep.csv (mean, sd, 95%% CI per point).  DIR/campaign.json records the campaign: a sweep\n"
+		"DIR/sweep.csv (mean, sd, 95% CI per point).  DIR/campaign.json records the campaign: a sweep\n"
 		"into it again runs only what is missing, new replications or sweep values extend it (points\n"
 		"keep their ids), --set values given once are remembered, other base parameters are refused.\n"
 		"doc/outputs.md, \"Campaigns\".");
