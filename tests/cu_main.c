@@ -5,7 +5,9 @@
  * CU_get_error(), which only reports framework errors.  The last line is the
  * machine-readable "cunit: N passed, M failed" (tests, not assertions) that
  * scripts/test sums over every program. */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include <CUnit/Basic.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,20 @@ bool lb_test_flag(const char *flag)
 		if (strcmp(test_argv[i], flag) == 0)
 			return true;
 	return false;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int lb_test_rmtree(const char *dir)
+{
+	/* depth first (contents before their directory), not following links */
+	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int main(int argc, char **argv)

@@ -7,6 +7,10 @@
 /* true when the test program was started with this argument (e.g. "--update"). */
 bool lb_test_flag(const char *flag);
 
+/* Removes dir and everything under it (no shell: any path works); 0 on
+ * success, -1 with errno otherwise. */
+int lb_test_rmtree(const char *dir);
+
 /* Defined by each test program: register its suites (CU_add_suite/CU_add_test). */
 void lb_test_register(void);
 

@@ -124,8 +124,7 @@ static void test_pkg_config(void)
 	g_autofree gchar *want = g_strdup_printf("%s %s|no space: a fixed capacity is full, or a buffer is too small\n",
 						 PROJECT_VERSION, PROJECT_VERSION);
 	CU_ASSERT_STRING_EQUAL(said ? said : "", want);
-	g_autofree gchar *rm = g_strdup_printf("rm -rf '%s'", tmp);
-	CU_ASSERT_EQUAL(system(rm), 0);
+	CU_ASSERT_EQUAL(lb_test_rmtree(tmp), 0);
 }
 
 void lb_test_register(void)

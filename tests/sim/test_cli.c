@@ -115,8 +115,8 @@ static void test_sweep_resume(void)
 	g_autofree gchar *runs = g_build_filename(dir, "runs.csv", NULL);
 	CU_ASSERT_EQUAL(count_lines(sweep), 1 + 2);
 	CU_ASSERT_EQUAL(count_lines(runs), 1 + 4);
-	g_autofree gchar *cmd = g_strdup_printf("rm -r '%s/runs/p1/rep0'", dir);
-	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	g_autofree gchar *rep = g_build_filename(dir, "runs", "p1", "rep0", NULL);
+	CU_ASSERT_EQUAL_FATAL(lb_test_rmtree(rep), 0);
 	g_autofree gchar *out2 = NULL, *err2 = NULL;
 	CU_ASSERT_EQUAL(lbsim(args, &out2, &err2), 0);
 	CU_ASSERT_PTR_NOT_NULL(out2 && strstr(out2, "4 runs, 1 to run"));
@@ -386,8 +386,7 @@ static int setup(void)
 
 static int teardown(void)
 {
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
+	int rc = lb_test_rmtree(tmpdir);
 	g_free(tmpdir);
 	return rc == 0 ? 0 : 1;
 }

@@ -142,8 +142,7 @@ static void test_run_sweep_warning_and_run_n(void)
 	g_autofree gchar *err2 = NULL;
 	CU_ASSERT_EQUAL(lbsim(b, NULL, &err2), 2);
 	CU_ASSERT_PTR_NOT_NULL(err2 && strstr(err2, "--run 3"));
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-	CU_ASSERT_EQUAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(lb_test_rmtree(tmpdir), 0);
 }
 
 void lb_test_register(void)

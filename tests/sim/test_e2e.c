@@ -185,8 +185,7 @@ static void test_determinism(void)
 	e2e_run_free(&r1);
 	e2e_run_free(&r2);
 	e2e_run_free(&r3);
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmp);
-	CU_ASSERT_EQUAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(lb_test_rmtree(tmp), 0);
 }
 
 /* Control-plane queues are unbounded: a 1 s processing delay with 1 ms
@@ -282,8 +281,7 @@ static void test_live_sessions(void)
 		sessions[49], sessions[109], sessions[129], states[189]);
 	CU_ASSERT_EQUAL(wrong, 0);
 	e2e_run_free(&r);
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", dir);
-	CU_ASSERT_EQUAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(lb_test_rmtree(dir), 0);
 }
 
 void lb_test_register(void)

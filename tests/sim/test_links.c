@@ -11,12 +11,6 @@
 #include "../cu_main.h"
 #include "e2e_run.h"
 
-static void rm_rf(const char *dir)
-{
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", dir);
-	CU_ASSERT_EQUAL(system(cmd), 0);
-}
-
 /* Every CSV of a run is the same byte for byte, and so is the number of
  * simulator events, whether the shim's own links carry the packets or
  * ns-3's PointToPointNetDevices do (LBSIM_NS3_DEVICES=1, doc/shim.md):
@@ -67,7 +61,7 @@ static void test_shim_links_same_files(void)
 		e2e_run_free(&r1);
 		e2e_run_free(&r2);
 	}
-	rm_rf(tmp);
+	CU_ASSERT_EQUAL(lb_test_rmtree(tmp), 0);
 }
 
 /* [links] client_link = off, server_link = off against the default links,

@@ -15,12 +15,6 @@
 
 static gchar *tmpdir;
 
-static void rm_rf(const char *dir)
-{
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", dir);
-	CU_ASSERT_EQUAL(system(cmd), 0);
-}
-
 static unsigned data_lines(const char *path)
 {
 	g_autofree gchar *t = NULL;
@@ -126,7 +120,7 @@ static void test_export(void)
 	g_autofree gchar *err = NULL;
 	CU_ASSERT_EQUAL(lbsim(bad, NULL, &err), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/x: not a directory"));
-	rm_rf(tmpdir);
+	CU_ASSERT_EQUAL(lb_test_rmtree(tmpdir), 0);
 }
 
 void lb_test_register(void)

@@ -307,8 +307,7 @@ static void run_and_check(const char *const *sets, struct census *c, unsigned *n
 	tshark_reads(dir, files, c->frames);
 	g_ptr_array_free(files, TRUE);
 	g_hash_table_destroy(c->last);
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmp);
-	CU_ASSERT_EQUAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(lb_test_rmtree(tmp), 0);
 }
 
 /* TCP over IPv4, BFD between nodes and router. */

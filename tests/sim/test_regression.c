@@ -223,8 +223,7 @@ static void check_golden(const char *name, const char *scenario, const char *con
 	}
 	e2e_run_free(&r);
 	if (!keep) {
-		g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmp);
-		CU_ASSERT_EQUAL(system(cmd), 0);
+		CU_ASSERT_EQUAL(lb_test_rmtree(tmp), 0);
 	}
 }
 
@@ -407,8 +406,7 @@ static void test_failures_csv(void)
 	uint64_t sum = g_ascii_strtoull(a[col_lost], NULL, 10) + g_ascii_strtoull(b[col_lost], NULL, 10);
 	CU_ASSERT_EQUAL(sum, metrics_lost(&r.m.total));
 	e2e_run_free(&r);
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", dir);
-	CU_ASSERT_EQUAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(lb_test_rmtree(dir), 0);
 }
 
 /* Two nodes (scenarios/default.ini with nodes = 2): when node 1 crashes,

@@ -186,8 +186,7 @@ static int setup(void)
 
 static int teardown(void)
 {
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
+	int rc = lb_test_rmtree(tmpdir);
 	for (int k = 0; k < 2; k++)
 		g_free(ref[k]);
 	g_free(ini);
