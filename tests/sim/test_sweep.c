@@ -302,8 +302,7 @@ static int setup(void)
 
 static int teardown(void)
 {
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
+	int rc = lb_test_rmtree(tmpdir);
 	g_free(tmpdir);
 	return rc == 0 ? 0 : 1;
 }

@@ -447,7 +447,7 @@ static int setup(void)
 
 static int teardown(void)
 {
-	int rc = sh("rm -rf '%s'%s", tmpdir, "");
+	int rc = lb_test_rmtree(tmpdir);
 	g_free(tmpdir);
 	return rc == 0 ? 0 : 1;
 }
