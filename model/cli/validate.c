@@ -245,11 +245,7 @@ static bool parse(int argc, char **argv, struct vopts *o)
 		"DIR/real/, DIR/sim/, DIR/comparison.csv and its figure; doc/validation.md.");
 	cli_add_scenario(ctx, &so, TRUE);
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	bool ok = cli_parse(ctx, "validate", &argc, &argv);
-	if (ok && argc != 2) {
-		cli_usage_error("validate", argc < 2 ? "no scenario file given" : "one scenario file, not %d", argc - 1);
-		ok = false;
-	}
+	bool ok = cli_parse_file(ctx, "validate", &argc, &argv);
 	if (ok && reps != -1 && (reps < 1 || reps > 1000)) {
 		cli_usage_error("validate", "--reps %d: not a count in 1..1000", reps);
 		ok = false;
