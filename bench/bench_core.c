@@ -24,7 +24,6 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-
 static uint64_t sink;
 
 static void bench_session(uint32_t n, uint32_t lookups)
