@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_keys.h"
 #include "lbcore/lbcore.h"
 
 static double now_s(void)
@@ -21,27 +22,6 @@ static double now_s(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static struct lb_hasher hasher;
-
-static struct lb_flow_key key_of(uint32_t i)
-{
-	struct lb_flow_key k;
-	uint32_t a = i * 2654435761u;
-	uint8_t s[4] = {10, (uint8_t)(a >> 16), (uint8_t)(a >> 8), (uint8_t)a}, d[4] = {203, 0, 113, 10};
-	lb_flow_key_v4(&k, s, d, (uint16_t)(1024 + (i >> 24) + (i % 50000)), 80, LB_PROTO_TCP);
-	return k;
-}
-
-static guint key_hash(gconstpointer p)
-{
-	return lb_hasher_flow(&hasher, p);
-}
-
-static gboolean key_eq(gconstpointer a, gconstpointer b)
-{
-	return memcmp(a, b, sizeof(struct lb_flow_key)) == 0;
 }
 
 static uint64_t sink;

@@ -49,6 +49,7 @@
 #include <rte_hash_crc.h>
 #include <rte_log.h>
 
+#include "bench_keys.h"
 #include "lbcore/lbcore.h"
 
 struct rte_key { /* the 16-byte IPv4 5-tuple rte_hash stores */
@@ -69,18 +70,7 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static struct lb_hasher hasher;
 static uint64_t sink;
-
-/* The key generator of bench_core.c (distinct for i < 2^24 x 50000). */
-static struct lb_flow_key key_of(uint32_t i)
-{
-	struct lb_flow_key k;
-	uint32_t a = i * 2654435761u;
-	uint8_t s[4] = {10, (uint8_t)(a >> 16), (uint8_t)(a >> 8), (uint8_t)a}, d[4] = {203, 0, 113, 10};
-	lb_flow_key_v4(&k, s, d, (uint16_t)(1024 + (i >> 24) + (i % 50000)), 80, LB_PROTO_TCP);
-	return k;
-}
 
 static struct rte_key rte_key_of(const struct lb_flow_key *k)
 {
@@ -100,16 +90,6 @@ static uint64_t splitmix(uint64_t *s)
 	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
 	return z ^ (z >> 31);
-}
-
-static guint key_hash(gconstpointer p)
-{
-	return lb_hasher_flow(&hasher, p);
-}
-
-static gboolean key_eq(gconstpointer a, gconstpointer b)
-{
-	return memcmp(a, b, sizeof(struct lb_flow_key)) == 0;
 }
 
 /* The tables and the lookup stream of one size. */

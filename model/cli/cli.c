@@ -83,6 +83,17 @@ gboolean cli_parse(GOptionContext *ctx, const char *cmd, int *argc, char ***argv
 	return ok;
 }
 
+gboolean cli_parse_file(GOptionContext *ctx, const char *cmd, int *argc, char ***argv)
+{
+	if (!cli_parse(ctx, cmd, argc, argv))
+		return FALSE;
+	if (*argc != 2) {
+		cli_usage_error(cmd, *argc < 2 ? "no scenario file given" : "one scenario file, not %d", *argc - 1);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 void cli_add_scenario(GOptionContext *ctx, struct cli_scenario *o, gboolean with_out)
 {
 	GOptionEntry entries[] = {

@@ -16,6 +16,9 @@ GOptionContext *cli_context(const char *cmd, const char *params, const char *sum
  * usage error prints it with a pointer to --help and returns FALSE.  The
  * positional arguments are left in (*argv)[1 .. *argc - 1]. */
 gboolean cli_parse(GOptionContext *ctx, const char *cmd, int *argc, char ***argv);
+/* cli_parse, then exactly one positional argument, the scenario file
+ * ((*argv)[1]); a usage error otherwise. */
+gboolean cli_parse_file(GOptionContext *ctx, const char *cmd, int *argc, char ***argv);
 /* Prints "lbsim CMD: <fmt>" and "Try `lbsim CMD --help'." to stderr. */
 void cli_usage_error(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 

@@ -191,12 +191,7 @@ static int cmd_run(int argc, char **argv)
 			    "`lbsim sweep`.");
 	cli_add_scenario(ctx, &so, TRUE);
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!cli_parse(ctx, "run", &argc, &argv)) {
-		cli_scenario_clear(&so);
-		return 2;
-	}
-	if (argc != 2) {
-		cli_usage_error("run", argc < 2 ? "no scenario file given" : "one scenario file, not %d", argc - 1);
+	if (!cli_parse_file(ctx, "run", &argc, &argv)) {
 		cli_scenario_clear(&so);
 		return 2;
 	}
@@ -321,12 +316,7 @@ static int cmd_describe(int argc, char **argv)
 			    "router crash with their formulas and tolerances (doc/model.md, \"Expectations\").");
 	cli_add_scenario(ctx, &so, TRUE);
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!cli_parse(ctx, "describe", &argc, &argv)) {
-		cli_scenario_clear(&so);
-		return 2;
-	}
-	if (argc != 2) {
-		cli_usage_error("describe", argc < 2 ? "no scenario file given" : "one scenario file, not %d", argc - 1);
+	if (!cli_parse_file(ctx, "describe", &argc, &argv)) {
 		cli_scenario_clear(&so);
 		return 2;
 	}

@@ -245,11 +245,7 @@ static bool parse(int argc, char **argv, struct vopts *o)
 		"DIR/real/, DIR/sim/, DIR/comparison.csv and its figure; doc/validation.md.");
 	cli_add_scenario(ctx, &so, TRUE);
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	bool ok = cli_parse(ctx, "validate", &argc, &argv);
-	if (ok && argc != 2) {
-		cli_usage_error("validate", argc < 2 ? "no scenario file given" : "one scenario file, not %d", argc - 1);
-		ok = false;
-	}
+	bool ok = cli_parse_file(ctx, "validate", &argc, &argv);
 	if (ok && reps != -1 && (reps < 1 || reps > 1000)) {
 		cli_usage_error("validate", "--reps %d: not a count in 1..1000", reps);
 		ok = false;
@@ -360,6 +356,19 @@ static void plot(const char *dir, const struct scenario *sc)
 			said ? said : "");
 }
 
+/* real_dir/summary.csv: the real summary header, then rows (one per repetition). */
+static int write_real_summary(const char *real_dir, const GString *rows)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree gchar *summary = g_build_filename(real_dir, "summary.csv", NULL);
+	g_autofree gchar *text = g_strdup_printf("%s\n%s", lbv_real_summary_header(), rows->str);
+	if (!g_file_set_contents(summary, text, -1, &err)) {
+		fprintf(stderr, "lbsim: validate: %s\n", err->message);
+		return 1;
+	}
+	return 0;
+}
+
 /* The testbed: reps real repetitions into real_dir, and its summary.csv. */
 static int run_reps(const struct scenario *sc, const char *real_dir, unsigned reps)
 {
@@ -390,13 +399,7 @@ static int run_reps(const struct scenario *sc, const char *real_dir, unsigned re
 	}
 	if (rc != 0)
 		return rc;
-	g_autofree gchar *summary = g_build_filename(real_dir, "summary.csv", NULL);
-	g_autofree gchar *text = g_strdup_printf("%s\n%s", lbv_real_summary_header(), rows->str);
-	if (!g_file_set_contents(summary, text, -1, &err)) {
-		fprintf(stderr, "lbsim: validate: %s\n", err->message);
-		return 1;
-	}
-	return 0;
+	return write_real_summary(real_dir, rows);
 }
 
 /* --real: the repetitions of an earlier run (its real/summary.csv), which
@@ -440,13 +443,7 @@ static int earlier_real(const struct vopts *o, const struct scenario *sc, const 
 			return 1;
 		}
 	}
-	g_autofree gchar *summary = g_build_filename(real_dir, "summary.csv", NULL);
-	g_autofree gchar *text = g_strdup_printf("%s\n%s", lbv_real_summary_header(), rows->str);
-	if (!g_file_set_contents(summary, text, -1, &err)) {
-		fprintf(stderr, "lbsim: validate: %s\n", err->message);
-		return 1;
-	}
-	return 0;
+	return write_real_summary(real_dir, rows);
 }
 
 /* Everything after loading; sc is valid. */

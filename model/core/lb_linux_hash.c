@@ -36,23 +36,53 @@
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
-#define SIPROUND                                                                                        \
-	do {                                                                                            \
-		v0 += v1;                                                                               \
-		v1 = ROTL(v1, 13);                                                                      \
-		v1 ^= v0;                                                                               \
-		v0 = ROTL(v0, 32);                                                                      \
-		v2 += v3;                                                                               \
-		v3 = ROTL(v3, 16);                                                                      \
-		v3 ^= v2;                                                                               \
-		v0 += v3;                                                                               \
-		v3 = ROTL(v3, 21);                                                                      \
-		v3 ^= v0;                                                                               \
-		v2 += v1;                                                                               \
-		v1 = ROTL(v1, 17);                                                                      \
-		v1 ^= v2;                                                                               \
-		v2 = ROTL(v2, 32);                                                                      \
-	} while (0)
+/* SipHash-2-4's state, one round, and the steps every message takes. */
+struct sip {
+	uint64_t v0, v1, v2, v3;
+};
+
+static inline void sip_round(struct sip *s)
+{
+	s->v0 += s->v1;
+	s->v1 = ROTL(s->v1, 13);
+	s->v1 ^= s->v0;
+	s->v0 = ROTL(s->v0, 32);
+	s->v2 += s->v3;
+	s->v3 = ROTL(s->v3, 16);
+	s->v3 ^= s->v2;
+	s->v0 += s->v3;
+	s->v3 = ROTL(s->v3, 21);
+	s->v3 ^= s->v0;
+	s->v2 += s->v1;
+	s->v1 = ROTL(s->v1, 17);
+	s->v1 ^= s->v2;
+	s->v2 = ROTL(s->v2, 32);
+}
+
+static inline struct sip sip_init(uint64_t k0, uint64_t k1)
+{
+	return (struct sip){UINT64_C(0x736f6d6570736575) ^ k0, UINT64_C(0x646f72616e646f6d) ^ k1,
+			    UINT64_C(0x6c7967656e657261) ^ k0, UINT64_C(0x7465646279746573) ^ k1};
+}
+
+/* one 64-bit message word: two compression rounds */
+static inline void sip_word(struct sip *s, uint64_t m)
+{
+	s->v3 ^= m;
+	sip_round(s);
+	sip_round(s);
+	s->v0 ^= m;
+}
+
+/* the last word b (the length in its top byte), then four finalisation rounds */
+static inline uint64_t sip_finish(struct sip *s, uint64_t b)
+{
+	sip_word(s, b);
+	s->v2 ^= 0xff;
+	for (int i = 0; i < 4; i++)
+		sip_round(s);
+	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+}
 
 static uint64_t le64(const uint8_t *p)
 {
@@ -65,31 +95,14 @@ static uint64_t le64(const uint8_t *p)
 uint64_t lb_siphash24(const void *data, size_t len, uint64_t k0, uint64_t k1)
 {
 	const uint8_t *p = data;
-	uint64_t v0 = UINT64_C(0x736f6d6570736575) ^ k0;
-	uint64_t v1 = UINT64_C(0x646f72616e646f6d) ^ k1;
-	uint64_t v2 = UINT64_C(0x6c7967656e657261) ^ k0;
-	uint64_t v3 = UINT64_C(0x7465646279746573) ^ k1;
+	struct sip s = sip_init(k0, k1);
 	uint64_t b = (uint64_t)len << 56;
 	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t m = le64(p + i);
-		v3 ^= m;
-		SIPROUND;
-		SIPROUND;
-		v0 ^= m;
-	}
+	for (; i + 8 <= len; i += 8)
+		sip_word(&s, le64(p + i));
 	for (size_t j = 0; i + j < len; j++)
 		b |= (uint64_t)p[i + j] << (8 * j);
-	v3 ^= b;
-	SIPROUND;
-	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
+	return sip_finish(&s, b);
 }
 
 enum {
@@ -155,27 +168,10 @@ int lb_linux_flow_keys(const struct lb_flow_key *k, enum lb_linux_hash_policy po
 /* SipHash-2-4 of nw little-endian 64-bit words (a length of 8 nw bytes). */
 static uint64_t siphash_words(const uint64_t *m, unsigned nw, uint64_t k0, uint64_t k1)
 {
-	uint64_t v0 = UINT64_C(0x736f6d6570736575) ^ k0;
-	uint64_t v1 = UINT64_C(0x646f72616e646f6d) ^ k1;
-	uint64_t v2 = UINT64_C(0x6c7967656e657261) ^ k0;
-	uint64_t v3 = UINT64_C(0x7465646279746573) ^ k1;
-	uint64_t b = (uint64_t)(8 * nw) << 56;
-	for (unsigned i = 0; i < nw; i++) {
-		v3 ^= m[i];
-		SIPROUND;
-		SIPROUND;
-		v0 ^= m[i];
-	}
-	v3 ^= b;
-	SIPROUND;
-	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
+	struct sip s = sip_init(k0, k1);
+	for (unsigned i = 0; i < nw; i++)
+		sip_word(&s, m[i]);
+	return sip_finish(&s, (uint64_t)(8 * nw) << 56);
 }
 
 static uint64_t bswap16(uint16_t v)

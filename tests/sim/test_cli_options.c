@@ -78,6 +78,19 @@ static void test_option_forms(void)
 	g_autofree gchar *err = NULL;
 	CU_ASSERT_EQUAL(lbsim(c, NULL, &err), 2);
 	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "--bogus") && strstr(err, "lbsim run --help"));
+	/* exactly one scenario file, in every command that loads one */
+	static const char *const cmds[] = {"run", "describe", "sweep", "validate"};
+	for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
+		const char *none[] = {cmds[i], NULL};
+		const char *two[] = {cmds[i], "scenarios/default.ini", "scenarios/default.ini", NULL};
+		g_autofree gchar *e0 = NULL, *e2 = NULL;
+		CU_ASSERT_EQUAL(lbsim(none, NULL, &e0), 2);
+		CU_ASSERT_EQUAL(lbsim(two, NULL, &e2), 2);
+		g_autofree gchar *want0 = g_strdup_printf("lbsim %s: no scenario file given\n", cmds[i]);
+		g_autofree gchar *want2 = g_strdup_printf("lbsim %s: one scenario file, not 2\n", cmds[i]);
+		CU_ASSERT_PTR_NOT_NULL(e0 && strstr(e0, want0));
+		CU_ASSERT_PTR_NOT_NULL(e2 && strstr(e2, want2));
+	}
 }
 
 static void test_did_you_mean(void)
