@@ -429,12 +429,8 @@ int sweep_cli(int argc, char **argv)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	int rc = 2;
 	g_autoptr(GError) err = NULL;
-	if (!cli_parse(ctx, "sweep", &argc, &argv))
+	if (!cli_parse_file(ctx, "sweep", &argc, &argv))
 		goto out;
-	if (argc != 2) {
-		cli_usage_error("sweep", argc < 2 ? "no scenario file given" : "one scenario file, not %d", argc - 1);
-		goto out;
-	}
 	if (jobs < 0) {
 		cli_usage_error("sweep", "--jobs %d: not a count", jobs);
 		goto out;
