@@ -377,7 +377,9 @@ static int run_reps(const struct scenario *sc, const char *real_dir, unsigned re
 		fputs("lbsim: validate builds network namespaces and runs FRR: it must run as root\n", stderr);
 		return 2;
 	}
-	char *check[] = {"bash", (char *)testbed_script(), "check", NULL};
+	/* with the Linux hash the router's kernel must take its seed */
+	char *check[] = {"bash", (char *)testbed_script(), "check",
+			 sc->ecmp_hash == LB_HASH_LINUX ? "linux-seed" : NULL, NULL};
 	int status = 0;
 	if (!g_spawn_sync(NULL, check, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &err) ||
 	    !g_spawn_check_wait_status(status, NULL)) {

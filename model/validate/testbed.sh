@@ -2,7 +2,8 @@
 # testbed.sh - one repetition of a scenario on a real testbed built in
 # network namespaces (lbsim validate runs it; doc/validation.md explains it).
 #
-#   testbed.sh check                 can a testbed run here?  0, or 77 + the reason
+#   testbed.sh check [linux-seed]    can a testbed run here (with linux-seed: can the router take
+#                                    fib_multipath_hash_seed)?  0, or 77 + the reason
 #   testbed.sh run PARAMS RAW_DIR    build, run one repetition, collect raw logs
 #                                    into RAW_DIR, tear everything down
 #   testbed.sh cleanup TAG           remove what an interrupted run TAG left
@@ -41,8 +42,8 @@ die() {
 
 now_ns() { date +%s%N; }
 
-check() {
-	local why=""
+check() { # [linux-seed]: also that the router's kernel takes fib_multipath_hash_seed (Linux 6.11+)
+	local why="" need_seed=${1:-}
 	[ "$(id -u)" -eq 0 ] || why="not root (network namespaces and FRR need root)"
 	for b in ip nft vtysh "$FRR/zebra" "$FRR/bgpd" "$FRR/bfdd"; do
 		[ -n "$why" ] || command -v "$b" >/dev/null 2>&1 || [ -x "$b" ] || why="$b is missing (scripts/setup installs frr nftables iproute2)"
@@ -52,6 +53,10 @@ check() {
 		local probe="lbvprobe$$"
 		if ip netns add "$probe" 2>/dev/null; then
 			ip netns exec "$probe" nft add table netdev probe 2>/dev/null || why="nftables netdev tables are not available"
+			if [ -z "$why" ] && [ "$need_seed" = linux-seed ] &&
+				! ip netns exec "$probe" test -w /proc/sys/net/ipv4/fib_multipath_hash_seed; then
+				why="this kernel ($(uname -r)) has no net.ipv4.fib_multipath_hash_seed (Linux 6.11+), which the scenario's ecmp_hash = linux sets on the router; on an older kernel use another ecmp_hash (e.g. --set router.ecmp_hash=toeplitz): the comparison of losses stands, the per-flow agreement is not measured"
+			fi
 			ip netns del "$probe"
 		else
 			why="cannot create a network namespace (ip netns add failed)"
@@ -555,7 +560,10 @@ run() {
 }
 
 case ${1:-} in
-check) check ;;
+check)
+	[ $# -le 2 ] && { [ $# -lt 2 ] || [ "$2" = linux-seed ]; } || die "usage: testbed.sh check [linux-seed]"
+	check "${2:-}"
+	;;
 run)
 	[ $# -eq 3 ] || die "usage: testbed.sh run PARAMS RAW_DIR"
 	run "$2" "$3"
@@ -566,5 +574,5 @@ cleanup)
 	cleanup_tag "$2"
 	rm -rf "/tmp/$2"
 	;;
-*) die "usage: testbed.sh check | run PARAMS RAW_DIR | cleanup TAG" ;;
+*) die "usage: testbed.sh check [linux-seed] | run PARAMS RAW_DIR | cleanup TAG" ;;
 esac
