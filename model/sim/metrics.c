@@ -139,16 +139,6 @@ void metrics_event_x(struct sim_metrics *m, uint64_t t_ns, int node, enum sim_ev
 	g_array_append_val(m->events, e);
 }
 
-const struct sim_event *metrics_find_event(const struct sim_metrics *m, const char *name, uint64_t t_ns)
-{
-	for (guint i = 0; i < m->events->len; i++) {
-		const struct sim_event *e = &g_array_index(m->events, struct sim_event, i);
-		if (e->t_ns >= t_ns && strcmp(sim_event_name(e), name) == 0)
-			return e;
-	}
-	return NULL;
-}
-
 /* The largest share of the VIP's packets one node drew from the router
  * after t0, over spans of consecutive bins holding at least PEAK_MIN_PACKETS
  * (one bin when it holds that many; at light load the span grows until it

@@ -153,7 +153,5 @@ void metrics_forwarded(struct sim_metrics *m, uint64_t t_ns, unsigned router, un
 uint64_t metrics_lost(const struct sim_bin *b);
 void metrics_event_x(struct sim_metrics *m, uint64_t t_ns, int node, enum sim_event_source source, int code,
 		     int64_t value, bool has_set, lb_nodeset set, int router);
-/* First event named `name` at or after t_ns, or NULL (for tests and tools). */
-const struct sim_event *metrics_find_event(const struct sim_metrics *m, const char *name, uint64_t t_ns);
 
 #endif
