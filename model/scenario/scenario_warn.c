@@ -21,6 +21,10 @@
  *   inexact live counts                an idle timeout above 69m54s within a
  *                                      longer run: nodes.csv counts entries
  *                                      present, not live (lb_session.h)
+ *   the kernel's hash, not its choice  ecmp_hash = linux (on any router) with
+ *                                      an ecmp other than linux or
+ *                                      linux-resilient: the next hop differs
+ *                                      from the kernel's (doc/ecmp.md)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
@@ -194,6 +198,13 @@ void scenario_warn(struct scenario_ctx *c)
 			     t ? "flow_state_idle_timeout" : "session_idle_timeout", d, t ? "flow_states" : "sessions");
 		}
 	}
+	bool linux_hash = false;
+	for (unsigned r = 0; r < sc->router_count; r++)
+		linux_hash |= sc->routers[r].ecmp_hash == LB_HASH_LINUX;
+	if (linux_hash && sc->ecmp != LB_ECMP_LINUX && sc->ecmp != LB_ECMP_LINUX_RESILIENT)
+		warn(c, "[router] ecmp_hash = linux with ecmp = %s: the kernel's hash, but not its next-hop choice "
+			"(for a Linux router's choice, flow by flow, set ecmp = linux or linux-resilient)",
+		     lb_kind_name(&lb_ecmp_kind_table, sc->ecmp));
 	warn_failures(c);
 	warn_work(c);
 }

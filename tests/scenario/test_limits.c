@@ -450,6 +450,21 @@ static void test_warnings(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
 	CU_ASSERT_TRUE(has_warning(sc, "most of it from [router] refresh_interval"));
 	scenario_free(sc);
+	/* the kernel's hash under another next-hop choice (router 1's own hash
+	 * counts too); none with ecmp = linux */
+	const char *const lh[] = {"router.count=2", "router.1.ecmp_hash=linux", "router.1.ecmp_hash_seed=7", NULL};
+	sc = load(NULL, lh, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+	CU_ASSERT_TRUE(has_warning(sc, "[router] ecmp_hash = linux with ecmp = hash-threshold: the kernel's hash, but "
+				       "not its next-hop choice (for a Linux router's choice, flow by flow, set ecmp = "
+				       "linux or linux-resilient)"));
+	CU_ASSERT_EQUAL(sc->n_warnings, 1);
+	scenario_free(sc);
+	const char *const lx[] = {"router.ecmp_hash=linux", "router.ecmp_hash_seed=7", "router.ecmp=linux", NULL};
+	sc = load(NULL, lx, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+	CU_ASSERT_EQUAL(sc->n_warnings, 0);
+	scenario_free(sc);
 	/* none for an ordinary scenario */
 	sc = load(NULL, NULL, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
