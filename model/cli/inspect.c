@@ -417,9 +417,14 @@ int inspect_where(int argc, char **argv)
 	}
 	if (router < 0)
 		router = picked;
-	if (k.family != (unsigned)sc->ip_version)
-		fprintf(stderr, "lbsim: note: an IPv%u tuple, but the scenario's traffic is IPv%d\n", k.family,
-			sc->ip_version);
+	if (k.family != (unsigned)sc->ip_version) {
+		/* the nodes keep state for the scenario's family only: no owner to tell */
+		fprintf(stderr,
+			"lbsim where: an IPv%u tuple, but the scenario's traffic is IPv%d ([traffic] ip_version = %d): "
+			"give an IPv%d tuple, or --set traffic.ip_version=%u\n",
+			k.family, sc->ip_version, sc->ip_version, sc->ip_version, k.family);
+		goto out;
+	}
 	struct drive *d = drive_new(sc, (unsigned)router);
 	if (!d) {
 		fprintf(stderr, "lbsim: %s: the core rejects these parameters\n", sc->path);

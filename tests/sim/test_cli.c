@@ -344,6 +344,14 @@ static void test_hash_and_where(void)
 	g_autofree gchar *rout = NULL, *rerr = NULL;
 	CU_ASSERT_EQUAL(lbsim(wr, &rout, &rerr), 2);
 	CU_ASSERT_PTR_NOT_NULL(rerr && strstr(rerr, "--fail 4: the cluster has nodes 0..3"));
+	/* a tuple of the other family: refused (the nodes keep state for one), nothing printed */
+	const char *w6[] = {"where", "scenarios/default.ini", "tcp", "2001:db8::1", "40000", "2001:db8::10", "80", NULL};
+	g_autofree gchar *out6 = NULL, *err6 = NULL;
+	CU_ASSERT_EQUAL(lbsim(w6, &out6, &err6), 2);
+	CU_ASSERT_STRING_EQUAL(out6 ? out6 : "(null)", "");
+	CU_ASSERT_PTR_NOT_NULL(err6 && strstr(err6, "lbsim where: an IPv6 tuple, but the scenario's traffic is IPv4 "
+						    "([traffic] ip_version = 4): give an IPv4 tuple, or --set "
+						    "traffic.ip_version=6\n"));
 }
 
 /* Seeds (issue 14, defects 1 and 8): seeds 4294944443..4294967296 made ns-3
