@@ -39,9 +39,9 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
-/* describe: the closed forms, as comments and keys that do not load (the
- * [expectation] group is not part of the scenario format: describe's text
- * stops being a scenario there). */
+/* describe: the closed forms, an [expectation] block printed as comments
+ * (print_expectation_comments), so that describe's whole text loads back as
+ * the same scenario. */
 /* The expectations' figures (router_only: only the router crash's). */
 static void print_figures(FILE *f, const struct expectation *e, bool router_only)
 {
@@ -106,6 +106,23 @@ static void print_expectation(FILE *f, const struct scenario *sc)
 		   "(at least 25%%; 3 sd of one run: its timer phases, which flows the dead node receives or owns, "
 		   "the count)\n");
 	print_figures(f, &e, false);
+}
+
+/* The [expectation] block with every line commented out ("# "). */
+static void print_expectation_comments(FILE *f, const struct scenario *sc)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return;
+	print_expectation(m, sc);
+	fclose(m);
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	free(text);
+	for (char **l = lines; *l; l++)
+		if (**l || l[1]) /* not the empty string after the last newline */
+			fprintf(f, "%s%s\n", **l && **l != '#' ? "# " : "", *l);
 }
 
 static void progress(void *user, uint64_t now_ns, uint64_t duration_ns, uint64_t events)
@@ -311,9 +328,9 @@ static int cmd_describe(int argc, char **argv)
 	};
 	g_autoptr(GOptionContext) ctx =
 		cli_context("describe", "FILE", "print the resolved scenario and its closed-form expectations",
-			    "Prints every key with its resolved value (a scenario file that loads back as the same\n"
-			    "scenario), then the [expectation] group: the closed forms of the first node crash and\n"
-			    "router crash with their formulas and tolerances (doc/model.md, \"Expectations\").");
+			    "Prints every key with its resolved value, then, as comments, the [expectation] block: the\n"
+			    "closed forms of the first node crash and router crash with their formulas and tolerances\n"
+			    "(doc/model.md, \"Expectations\").  The whole text loads back as the same scenario.");
 	cli_add_scenario(ctx, &so, TRUE);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!cli_parse_file(ctx, "describe", &argc, &argv)) {
@@ -329,7 +346,7 @@ static int cmd_describe(int argc, char **argv)
 	} else {
 		g_autofree gchar *text = scenario_describe(sc);
 		fputs(text, stdout);
-		print_expectation(stdout, sc);
+		print_expectation_comments(stdout, sc);
 	}
 	scenario_free(sc);
 	return 0;

@@ -81,7 +81,18 @@ static void test_run_writes_results(void)
 	const char *d[] = {"describe", "scenarios/default.ini", NULL};
 	g_autofree gchar *dout = NULL, *derr = NULL;
 	CU_ASSERT_EQUAL(lbsim(d, &dout, &derr), 0);
-	CU_ASSERT_PTR_NOT_NULL(dout && strstr(dout, "[expectation]"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dout && strstr(dout, "\n# [expectation]"));
+	/* ... as comments: describe's whole text loads back, as the same
+	 * scenario (the same closed forms; only the first line, naming the
+	 * file, and the "auto" notes differ) */
+	g_autofree gchar *again = g_build_filename(tmpdir, "described.ini", NULL);
+	CU_ASSERT_FATAL(dout && g_file_set_contents(again, dout, -1, NULL));
+	const char *d2[] = {"describe", again, NULL};
+	g_autofree gchar *dout2 = NULL, *derr2 = NULL;
+	CU_ASSERT_EQUAL(lbsim(d2, &dout2, &derr2), 0);
+	const char *x1 = strstr(dout, "\n# [expectation]"), *x2 = dout2 ? strstr(dout2, "\n# [expectation]") : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x2);
+	CU_ASSERT_STRING_EQUAL(x1, x2);
 }
 
 static const char sweep_ini[] = "[scenario]\nname = tiny\nduration = 1s\nreplications = 2\n"
