@@ -83,7 +83,10 @@ extern const struct lb_kind_table scenario_scheduler_table;
  *   SCENARIO_FLOW_BYTES      struct sim_flow and its send-queue slots
  *   SCENARIO_CSV_ROW_BYTES   a CSV row as text, with its buffer's growth
  *   SCENARIO_CLIENT_BYTES    an ns-3 client node, its device, queue and link
- *                            (measured: 65535 clients add 407 MiB of RSS) */
+ *                            (measured: 65535 clients add 407 MiB of RSS)
+ *   SCENARIO_QUEUED_PACKET_BYTES  a packet waiting in a link's queue (measured:
+ *                            2e6 packets queued at a 1 Kbps uplink add 321 MiB
+ *                            of RSS, 168 bytes each) */
 #define SCENARIO_MAX_TIME_NS UINT64_C(1000000000000000000)
 #define SCENARIO_MAX_RUN_BYTES (UINT64_C(8) << 30)
 #define SCENARIO_BIN_BYTES 80
@@ -91,17 +94,24 @@ extern const struct lb_kind_table scenario_scheduler_table;
 #define SCENARIO_FLOW_BYTES 192
 #define SCENARIO_CSV_ROW_BYTES 256
 #define SCENARIO_CLIENT_BYTES 8192
+#define SCENARIO_QUEUED_PACKET_BYTES 168
 
 /* What a run will take, estimated from the scenario before it starts (per
  * replication): the loader refuses bytes > SCENARIO_MAX_RUN_BYTES and
  * warns when the events would take long (SCENARIO_EVENTS_PER_S). */
 #define SCENARIO_EVENTS_PER_S 1e6 /* a conservative simulator speed (bench/RESULTS.md: 0.2-1.5 M/s) */
+/* Building one Maglev table entry, in events' time at SCENARIO_EVENTS_PER_S
+ * (bench/RESULTS.md: N = 32, M = 65537 in 1.66 ms, 25 ns an entry). */
+#define SCENARIO_MAGLEV_ENTRY_EVENTS 0.025
 struct scenario_cost {
 	double flows;   /* flows started: initial + expected arrivals */
 	double packets; /* data packets sent */
-	double events;  /* simulator events: packets' hops, control messages, timers, bins */
-	double bytes;   /* allocated */
-	double bins_bytes, flows_bytes, tables_bytes, maglev_bytes, clients_bytes; /* parts of bytes */
+	double events;  /* simulator events (or their time's worth): the sum of the parts below */
+	double ev_packets, ev_heartbeats, ev_refresh, ev_bfd, ev_upstream, ev_bins, ev_stop, ev_maglev, ev_setup;
+	double maglev_entries; /* Maglev entries built: every node at the start and on each change of its view */
+	double queued;         /* packets that can wait in link queues at once */
+	double bytes;          /* allocated */
+	double bins_bytes, flows_bytes, tables_bytes, maglev_bytes, clients_bytes, queue_bytes; /* parts of bytes */
 };
 
 struct scenario_failure {

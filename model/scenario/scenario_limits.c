@@ -136,19 +136,25 @@ void scenario_cost(const struct scenario *sc, struct scenario_cost *out)
 
 	/* events: about 11 per data packet (its hops' transmissions and
 	 * receptions, the owner's steering; bench/RESULTS.md measures 10.9),
-	 * 2 more through the upstream stage; per control message about 4;
-	 * periodic timers; one per bin and per stop check (10 ms) */
-	double hops = 11 + (sc->router_count > 1 ? 2 : 0);
-	double per_s = n / ((double)sc->heartbeat_interval_ns / 1e9) * (1 + 4 * (n - 1)) +
-		       n * r / ((double)sc->refresh_interval_ns / 1e9) * 4 +
-		       1 / ((double)sc->bin_ns / 1e9) + 100;
-	if (sc->failover == &lb_strategy_bfd)
-		per_s += n * r / ((double)sc->bfd_interval_ns / 1e9) * 5;
-	if (sc->router_count > 1)
-		per_s += r / ((double)sc->upstream_refresh_interval_ns / 1e9) * 4;
-	/* and about 50000 events' worth of building the world and writing its
-	 * files (measured: 9000 replications of a 0.2 s run take 40 ms each) */
-	out->events = out->packets * hops + out->flows + per_s * t + 50000;
+	 * 2 more through the upstream stage; per control message about 4
+	 * (heartbeats to every peer, refreshes to every router, BFD); one per bin
+	 * and per stop check (10 ms); Maglev builds at their measured cost; and
+	 * about 50000 events' worth of building the world and writing its files
+	 * (measured: 9000 replications of a 0.2 s run take 40 ms each) */
+	out->ev_packets = out->packets * (11 + (sc->router_count > 1 ? 2 : 0)) + out->flows;
+	out->ev_heartbeats = t * n / ((double)sc->heartbeat_interval_ns / 1e9) * (1 + 4 * (n - 1));
+	out->ev_refresh = t * n * r / ((double)sc->refresh_interval_ns / 1e9) * 4;
+	out->ev_bfd = sc->failover == &lb_strategy_bfd ? t * n * r / ((double)sc->bfd_interval_ns / 1e9) * 5 : 0;
+	out->ev_upstream = sc->router_count > 1 ? t * r / ((double)sc->upstream_refresh_interval_ns / 1e9) * 4 : 0;
+	out->ev_bins = t / ((double)sc->bin_ns / 1e9);
+	out->ev_stop = t * 100;
+	/* each failure changes the survivors' views at most twice (it, its repair or restore) */
+	double views = 1 + 2 * (double)sc->n_failures;
+	out->maglev_entries = sc->owner_hash == LB_OWNER_MAGLEV ? n * (double)sc->maglev_table_size * views : 0;
+	out->ev_maglev = out->maglev_entries * SCENARIO_MAGLEV_ENTRY_EVENTS;
+	out->ev_setup = 50000;
+	out->events = out->ev_packets + out->ev_heartbeats + out->ev_refresh + out->ev_bfd + out->ev_upstream +
+		      out->ev_bins + out->ev_stop + out->ev_maglev + out->ev_setup;
 
 	/* bytes */
 	double bins = ceil(t / ((double)sc->bin_ns / 1e9));
@@ -164,7 +170,13 @@ void scenario_cost(const struct scenario *sc, struct scenario_cost *out)
 		out->tables_bytes += r * (double)sc->resilient_buckets * 32;
 	out->maglev_bytes = sc->owner_hash == LB_OWNER_MAGLEV ? n * (double)sc->maglev_table_size : 0;
 	out->clients_bytes = (double)sc->clients * SCENARIO_CLIENT_BYTES;
-	out->bytes = out->bins_bytes + out->flows_bytes + out->tables_bytes + out->maglev_bytes + out->clients_bytes;
+	/* the queues of the router-node links (both ways, every router) and of
+	 * the backplane ports (both ways), full at once at the most */
+	double queue_slots = 2 * n * r * (double)sc->uplink_queue + 2 * n * (double)sc->backplane_queue;
+	out->queued = fmin(queue_slots, out->packets);
+	out->queue_bytes = out->queued * SCENARIO_QUEUED_PACKET_BYTES;
+	out->bytes = out->bins_bytes + out->flows_bytes + out->tables_bytes + out->maglev_bytes + out->clients_bytes +
+		     out->queue_bytes;
 }
 
 bool scenario_check_allocation(struct scenario_ctx *c, GError **err)
@@ -188,6 +200,8 @@ bool scenario_check_allocation(struct scenario_ctx *c, GError **err)
 			 "session and flow-state tables"},
 			{k.maglev_bytes, "cluster", "maglev_table_size", "Maglev tables"},
 			{k.clients_bytes, "traffic", "clients", "ns-3 client nodes"},
+			{k.queue_bytes, "links", sc->uplink_queue >= sc->backplane_queue ? "uplink_queue" : "backplane_queue",
+			 "packets waiting in link queues"},
 		};
 		size_t big = 0;
 		for (size_t i = 1; i < G_N_ELEMENTS(part); i++)

@@ -152,17 +152,19 @@ static void warn_work(struct scenario_ctx *c)
 	if (total < LONG_RUN_S)
 		return;
 	/* what the events come from, to name the key to change */
-	double t = (double)sc->duration_ns / 1e9, n = sc->nodes;
 	const struct {
 		double events;
 		const char *what;
 	} part[] = {
-		{k.packets * 11, "[traffic] packets (packet_rate, initial_flows, flow_arrival_rate)"},
-		{t * n * n / ((double)sc->heartbeat_interval_ns / 1e9) * 4, "[cluster] heartbeat_interval"},
-		{t * n * sc->router_count / ((double)sc->refresh_interval_ns / 1e9) * 4, "[router] refresh_interval"},
-		{sc->failover == &lb_strategy_bfd ? t * n * sc->router_count / ((double)sc->bfd_interval_ns / 1e9) * 5 : 0,
-		 "[router] bfd_interval"},
-		{t / ((double)sc->bin_ns / 1e9), "[scenario] bin"},
+		{k.ev_packets, "[traffic] packets (packet_rate, initial_flows, flow_arrival_rate)"},
+		{k.ev_heartbeats, "[cluster] heartbeat_interval"},
+		{k.ev_refresh, "[router] refresh_interval"},
+		{k.ev_bfd, "[router] bfd_interval"},
+		{k.ev_upstream, "[router] upstream_refresh_interval"},
+		{k.ev_bins, "[scenario] bin"},
+		{k.ev_stop, "[scenario] duration (a check for Ctrl-C every 10 ms of simulated time)"},
+		{k.ev_maglev, "[cluster] maglev_table_size (every node builds its Maglev table at the start and on each "
+			      "change of its view)"},
 	};
 	size_t big = 0;
 	for (size_t i = 1; i < G_N_ELEMENTS(part); i++)

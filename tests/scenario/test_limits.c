@@ -362,6 +362,14 @@ static void test_allocation_bounded(void)
 				       NULL};
 	expect_multi(autotab, "[traffic] initial_flows = \"7484681\": the run would allocate about");
 	expect_multi(autotab, "of session and flow-state tables), more than the 8.0 GiB a run may use");
+	/* packets waiting in link queues: a 1 Kbps uplink with a 2^32-packet
+	 * queue under 1e8 packets (100 flows x 1e6/s x 1 s): 2 x 4 nodes x 2^32
+	 * slots, min(slots, packets) = 1.000001e8 queued x 168 bytes (measured) */
+	const char *const q[] = {"links.uplink_rate=1Kbps", "links.uplink_queue=4294967295", "traffic.initial_flows=100",
+				 "traffic.flow_arrival_rate=0", "traffic.packet_rate=1e6", "traffic.flow_duration=fixed:1s",
+				 "scenario.duration=1s", NULL};
+	expect_multi(q, "[links] uplink_queue = \"4294967295\": the run would allocate about 15.6 GiB (15.6 GiB of "
+			"packets waiting in link queues), more than the 8.0 GiB a run may use");
 	/* one flow's packets must fit its 32-bit sequence numbers */
 	const char *const seq[] = {"traffic.packet_rate=1e9", "scenario.duration=5s", NULL};
 	expect_multi(seq, "[traffic] packet_rate = \"1e9\": a flow could send 5e+09 packets in the run");
@@ -373,6 +381,16 @@ static void test_allocation_bounded(void)
 	scenario_cost(sc, &k);
 	CU_ASSERT(k.packets > 94383 / 2.0 && k.packets < 94383 * 2.0);
 	CU_ASSERT(k.events > 921806 / 2.0 && k.events < 921806 * 2.0);
+	/* the parts add up; Maglev builds at their measured cost: 4 nodes x
+	 * M = 65537 x (1 + 2 x 1 failure) entries x 0.025 events each */
+	CU_ASSERT_DOUBLE_EQUAL(k.events,
+			       k.ev_packets + k.ev_heartbeats + k.ev_refresh + k.ev_bfd + k.ev_upstream + k.ev_bins +
+				       k.ev_stop + k.ev_maglev + k.ev_setup,
+			       1e-6 * k.events);
+	CU_ASSERT_EQUAL(sc->owner_hash, LB_OWNER_MAGLEV);
+	CU_ASSERT_EQUAL(sc->n_failures, 1);
+	CU_ASSERT_DOUBLE_EQUAL(k.maglev_entries, 4.0 * 65537 * 3, 0.5);
+	CU_ASSERT_DOUBLE_EQUAL(k.ev_maglev, 4.0 * 65537 * 3 * 0.025, 1e-6);
 	CU_ASSERT(k.flows > 1479 / 2.0 && k.flows < 1479 * 2.0);
 	CU_ASSERT(k.bytes < (double)SCENARIO_MAX_RUN_BYTES);
 	scenario_free(sc);
