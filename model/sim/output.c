@@ -145,12 +145,10 @@ static gchar *sweep_field(const struct scenario *sc)
 	return g_string_free(q, FALSE);
 }
 
-/* Every row of a run's CSV identifies its run: appends the columns
- * scenario, sweep, replication, seed to the header and to every row. */
-static GString *identify(GString *csv, const struct scenario *sc, const struct sim_summary *s)
+GString *output_identify(GString *csv, const struct scenario *sc, uint32_t replication, uint64_t seed)
 {
 	g_autofree gchar *sweep = sweep_field(sc);
-	g_autofree gchar *tail = g_strdup_printf(",%s,%s,%" PRIu32 ",%" PRIu64, sc->name, sweep, s->replication, s->seed);
+	g_autofree gchar *tail = g_strdup_printf(",%s,%s,%" PRIu32 ",%" PRIu64, sc->name, sweep, replication, seed);
 	GString *out = g_string_sized_new(csv->len + csv->len / 4);
 	bool header = true;
 	for (const char *p = csv->str; *p;) {
@@ -166,46 +164,61 @@ static GString *identify(GString *csv, const struct scenario *sc, const struct s
 	return out;
 }
 
-static GString *timeseries_csv(const struct sim_metrics *m)
+static GString *identify(GString *csv, const struct scenario *sc, const struct sim_summary *s)
 {
-	GString *out = g_string_new("time_s,sent,delivered,lost");
-	char t[32];
+	return output_identify(csv, sc, s->replication, s->seed);
+}
+
+void output_timeseries_header(GString *out)
+{
+	g_string_append(out, "time_s,sent,delivered,lost");
 	for (int i = 0; i < SIM_DROP_N; i++)
 		g_string_append_printf(out, ",drop_%s", sim_drop_names[i]);
+}
+
+void output_timeseries_row(GString *out, uint64_t t_ns, const struct sim_bin *x)
+{
+	char t[32];
+	g_string_append_printf(out, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64, output_seconds(t, t_ns), x->sent,
+			       x->delivered, metrics_lost(x));
+	append_drops(out, x, 0, SIM_DROP_N);
 	g_string_append_c(out, '\n');
-	for (size_t b = 0; b < m->n_bins; b++) {
-		const struct sim_bin *x = &m->bins[b];
-		g_string_append_printf(out, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64,
-				       output_seconds(t, (uint64_t)b * m->bin_ns), x->sent, x->delivered,
-				       metrics_lost(x));
-		append_drops(out, x, 0, SIM_DROP_N);
-		g_string_append_c(out, '\n');
-	}
+}
+
+static GString *timeseries_csv(const struct sim_metrics *m)
+{
+	GString *out = g_string_new(NULL);
+	output_timeseries_header(out);
+	g_string_append_c(out, '\n');
+	for (size_t b = 0; b < m->n_bins; b++)
+		output_timeseries_row(out, (uint64_t)b * m->bin_ns, &m->bins[b]);
 	return out;
+}
+
+const char sim_nodes_header[] = "time_s,node,rx_router,steered_out,steered_in,to_server,sessions,flow_states,"
+				"cache_hits,cache_misses,cache_evictions,cache_expiries,"
+				"table_hits,table_misses,table_evictions,table_expiries";
+
+void output_nodes_row(GString *out, uint64_t t_ns, unsigned node, const struct sim_node_bin *x)
+{
+	char t[32];
+	g_string_append_printf(out, "%s,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+			       output_seconds(t, t_ns), node, x->rx_router, x->steered_out, x->steered_in, x->to_server,
+			       x->sessions, x->flow_states);
+	const uint64_t c[] = {x->cache_hits,     x->cache_misses, x->cache_evictions, x->cache_expiries,
+			      x->table_hits,     x->table_misses, x->table_evictions, x->table_expiries};
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++)
+		g_string_append_printf(out, ",%" PRIu64, c[i]);
+	g_string_append_c(out, '\n');
 }
 
 static GString *nodes_csv(const struct sim_metrics *m)
 {
-	GString *out = g_string_new("time_s,node,rx_router,steered_out,steered_in,to_server,sessions,flow_states,"
-				    "cache_hits,cache_misses,cache_evictions,cache_expiries,"
-				    "table_hits,table_misses,table_evictions,table_expiries\n");
-	char t[32];
-	for (size_t b = 0; b < m->n_bins; b++) {
-		output_seconds(t, (uint64_t)b * m->bin_ns);
-		for (unsigned n = 0; n < m->n_nodes; n++) {
-			const struct sim_node_bin *x = &m->node_bins[b * m->n_nodes + n];
-			g_string_append_printf(out,
-					       "%s,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
-					       t, n, x->rx_router, x->steered_out, x->steered_in, x->to_server,
-					       x->sessions, x->flow_states);
-			const uint64_t c[] = {x->cache_hits,  x->cache_misses,  x->cache_evictions,
-					      x->cache_expiries, x->table_hits, x->table_misses,
-					      x->table_evictions, x->table_expiries};
-			for (size_t i = 0; i < G_N_ELEMENTS(c); i++)
-				g_string_append_printf(out, ",%" PRIu64, c[i]);
-			g_string_append_c(out, '\n');
-		}
-	}
+	GString *out = g_string_new(sim_nodes_header);
+	g_string_append_c(out, '\n');
+	for (size_t b = 0; b < m->n_bins; b++)
+		for (unsigned n = 0; n < m->n_nodes; n++)
+			output_nodes_row(out, (uint64_t)b * m->bin_ns, n, &m->node_bins[b * m->n_nodes + n]);
 	return out;
 }
 
@@ -220,25 +233,34 @@ static void append_set(GString *out, lb_nodeset set)
 	}
 }
 
+const char sim_events_header[] = "time_s,node,event,value,set,router";
+
+void output_event_row(GString *out, uint64_t t_ns, int node, const char *event, int64_t value, bool has_set,
+		      lb_nodeset set, int router)
+{
+	char t[32];
+	g_string_append_printf(out, "%s,", output_seconds(t, t_ns));
+	if (node >= 0)
+		g_string_append_printf(out, "%d", node);
+	g_string_append_printf(out, ",%s,", event);
+	if (value >= 0)
+		g_string_append_printf(out, "%" PRId64, value);
+	g_string_append_c(out, ',');
+	if (has_set)
+		append_set(out, set);
+	g_string_append_c(out, ',');
+	if (router >= 0)
+		g_string_append_printf(out, "%d", router);
+	g_string_append_c(out, '\n');
+}
+
 static GString *events_csv(const struct sim_metrics *m)
 {
-	GString *out = g_string_new("time_s,node,event,value,set,router\n");
-	char t[32];
+	GString *out = g_string_new(sim_events_header);
+	g_string_append_c(out, '\n');
 	for (guint i = 0; i < m->events->len; i++) {
 		const struct sim_event *e = &g_array_index(m->events, struct sim_event, i);
-		g_string_append_printf(out, "%s,", output_seconds(t, e->t_ns));
-		if (e->node >= 0)
-			g_string_append_printf(out, "%d", e->node);
-		g_string_append_printf(out, ",%s,", sim_event_name(e));
-		if (e->value >= 0)
-			g_string_append_printf(out, "%" PRId64, e->value);
-		g_string_append_c(out, ',');
-		if (e->has_set)
-			append_set(out, e->set);
-		g_string_append_c(out, ',');
-		if (e->router >= 0)
-			g_string_append_printf(out, "%d", e->router);
-		g_string_append_c(out, '\n');
+		output_event_row(out, e->t_ns, e->node, sim_event_name(e), e->value, e->has_set, e->set, e->router);
 	}
 	return out;
 }

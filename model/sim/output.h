@@ -50,6 +50,27 @@ extern const char sim_summary_header[];
 void output_summary_row(GString *out, const struct scenario *sc, const struct sim_metrics *m,
 			const struct sim_summary *s);
 
+/* The per-run CSVs' own columns and rows, shared with the real side of
+ * `lbsim validate` (model/validate/analyze.c) so both write one format.
+ * Every header and row of these files then ends with the run's identity
+ * (output_identify). */
+extern const char sim_events_header[]; /* events.csv: time_s,...,router (no newline) */
+extern const char sim_nodes_header[];  /* nodes.csv (no newline) */
+/* Appends timeseries.csv's header: time_s,sent,delivered,lost,drop_<cause>... (no newline). */
+void output_timeseries_header(GString *out);
+/* One row (with newline) of timeseries.csv for the bin starting at t_ns (lost = the sum of its drops). */
+void output_timeseries_row(GString *out, uint64_t t_ns, const struct sim_bin *b);
+/* One row (with newline) of nodes.csv: node's bin starting at t_ns. */
+void output_nodes_row(GString *out, uint64_t t_ns, unsigned node, const struct sim_node_bin *x);
+/* One row (with newline) of events.csv; node, value and router < 0 and a
+ * set without has_set are written empty (doc/outputs.md). */
+void output_event_row(GString *out, uint64_t t_ns, int node, const char *event, int64_t value, bool has_set,
+		      lb_nodeset set, int router);
+/* Consumes csv and returns it with ",scenario,sweep,replication,seed" after
+ * its header line and the run's values (sweep: the run's sweep point,
+ * empty without [sweep]) after every other line. */
+GString *output_identify(GString *csv, const struct scenario *sc, uint32_t replication, uint64_t seed);
+
 /* Writes summary.csv, timeseries.csv, nodes.csv, events.csv, failures.csv,
  * routers.csv, router_load.csv, run.json and, when flows is not NULL,
  * flows.csv into the existing directory dir (a run's staged replication:

@@ -81,12 +81,38 @@ static gboolean read_meta(const char *raw, struct real_meta *m, GError **err)
 			g_strlcpy(m->tag, *l + 4, sizeof m->tag);
 		else if (g_str_has_prefix(*l, "FRR="))
 			g_strlcpy(m->frr, *l + 4, sizeof m->frr);
+
 	}
 	if (!m->t0_ns) {
 		g_set_error(err, REAL_ERROR, 0, "%s: no T0_NS (the repetition did not start)", p);
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/* The repetition's seed, the one its sender and agents drew from: LBV_SEED
+ * of params.env, the parameters lbsim validate gave the testbed (testbed.sh
+ * keeps a copy in the raw logs). */
+static gboolean read_seed(const char *raw, struct real_meta *m, GError **err)
+{
+	g_autofree gchar *p = g_build_filename(raw, "params.env", NULL);
+	g_autofree gchar *text = NULL;
+	if (!g_file_get_contents(p, &text, NULL, err))
+		return FALSE;
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++) {
+		char *end;
+		if (!g_str_has_prefix(*l, "LBV_SEED="))
+			continue;
+		m->seed = g_ascii_strtoull(*l + 9, &end, 10);
+		if (end == *l + 9 || *end) {
+			g_set_error(err, REAL_ERROR, 0, "%s: \"%s\": not a seed", p, *l);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	g_set_error(err, REAL_ERROR, 0, "%s: no LBV_SEED (the repetition's seed)", p);
+	return FALSE;
 }
 
 /* counters.txt: "name packets" lines -> table (missing names read as 0). */
@@ -159,60 +185,54 @@ static double peak_share(const struct real_packets *p, const struct scenario *sc
 	return peak;
 }
 
-static void append_set(GString *g, lb_nodeset set)
+/* The simulator's per-run CSVs (model/sim/output.c writes both sides):
+ * each file's own columns, then the run's identity: scenario, sweep (empty:
+ * validate runs no sweep), replication = the repetition, seed = the
+ * repetition's seed (read_seed). */
+static GString *identify(GString *csv, const struct scenario *sc, unsigned rep, const struct real_meta *m)
 {
-	bool first = true;
-	for (unsigned i = 0; i < LB_MAX_NODES; i++) {
-		if (lb_nodeset_has(set, i)) {
-			g_string_append_printf(g, "%s%u", first ? "" : ";", i);
-			first = false;
-		}
-	}
+	return output_identify(csv, sc, rep, m->seed);
 }
 
+/* events.csv: the router's own events carry its index (real.h, REAL_ROUTER) */
 static GString *events_csv(const GArray *ev)
 {
-	GString *g = g_string_new("time_s,node,event,value,set\n");
-	char t[32];
+	GString *g = g_string_new(sim_events_header);
+	g_string_append_c(g, '\n');
 	for (guint i = 0; i < ev->len; i++) {
 		const struct real_event *e = &g_array_index(ev, struct real_event, i);
-		g_string_append_printf(g, "%s,", secs(t, e->t_ns));
-		if (e->node >= 0)
-			g_string_append_printf(g, "%d", e->node);
-		g_string_append_printf(g, ",%s,", e->kind);
-		if (e->value >= 0)
-			g_string_append_printf(g, "%" PRId64, e->value);
-		g_string_append_c(g, ',');
-		if (e->has_set)
-			append_set(g, e->set);
-		g_string_append_c(g, '\n');
+		output_event_row(g, (uint64_t)e->t_ns, e->node, e->kind, e->value, e->has_set, e->set, e->router);
 	}
 	return g;
 }
 
-/* timeseries.csv in the simulator's columns: blackhole by flow; the rest of
- * each bin's losses, which the logs cannot attribute per packet, as link. */
+/* timeseries.csv: blackhole by flow; the rest of each bin's losses, which
+ * the logs cannot attribute per packet, as link; the other causes 0. */
 static GString *timeseries_csv(const struct real_packets *p, const struct scenario *sc)
 {
-	GString *g = g_string_new("time_s,sent,delivered,lost,drop_blackhole,drop_steer_dead,drop_no_state,"
-				  "drop_queue,drop_no_route,drop_link\n");
-	char t[32];
-	for (size_t b = 0; b < p->n_bins; b++)
-		g_string_append_printf(g, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",0,0,0,0,%" PRIu64 "\n",
-				       secs(t, (int64_t)(b * sc->bin_ns)), p->bin_sent[b], p->bin_delivered[b],
-				       p->bin_lost[b], p->bin_blackhole[b], p->bin_lost[b] - p->bin_blackhole[b]);
+	GString *g = g_string_new(NULL);
+	output_timeseries_header(g);
+	g_string_append_c(g, '\n');
+	for (size_t b = 0; b < p->n_bins; b++) {
+		struct sim_bin x = {.sent = p->bin_sent[b], .delivered = p->bin_delivered[b]};
+		x.drop[SIM_DROP_BLACKHOLE] = p->bin_blackhole[b];
+		x.drop[SIM_DROP_LINK] = p->bin_lost[b] - p->bin_blackhole[b];
+		output_timeseries_row(g, b * sc->bin_ns, &x);
+	}
 	return g;
 }
 
+/* nodes.csv: what each node received from the router, all served by itself
+ * (the testbed's nodes do not steer and keep no sessions: the rest 0). */
 static GString *nodes_csv(const struct real_packets *p, const struct scenario *sc)
 {
-	GString *g = g_string_new("time_s,node,rx_router,steered_out,steered_in,to_server,sessions,flow_states\n");
-	char t[32];
+	GString *g = g_string_new(sim_nodes_header);
+	g_string_append_c(g, '\n');
 	for (size_t b = 0; b < p->n_bins; b++)
 		for (unsigned n = 0; n < p->n_nodes; n++) {
 			uint64_t x = p->node_rx[b * p->n_nodes + n];
-			g_string_append_printf(g, "%s,%u,%" PRIu64 ",0,0,%" PRIu64 ",0,0\n",
-					       secs(t, (int64_t)(b * sc->bin_ns)), n, x, x);
+			struct sim_node_bin nb = {.rx_router = x, .to_server = x};
+			output_nodes_row(g, b * sc->bin_ns, n, &nb);
 		}
 	return g;
 }
@@ -229,7 +249,10 @@ static GString *run_json(const struct real_meta *m, const struct scenario *sc, u
 {
 	g_autofree gchar *params = scenario_to_json(sc);
 	GString *g = g_string_new("{\n  \"program\": \"lbsim validate\",\n");
-	g_string_append_printf(g, "  \"replication\": %u,\n  \"tag\": \"%s\",\n  \"frr\": \"%s\",\n", rep, m->tag, m->frr);
+	/* scenario, replication and seed as the simulator's run.json has them (seed: a string, 64-bit exact) */
+	g_string_append_printf(g, "  \"scenario\": \"%s\",\n  \"replication\": %u,\n  \"seed\": \"%" PRIu64 "\",\n",
+			       sc->name, rep, m->seed);
+	g_string_append_printf(g, "  \"tag\": \"%s\",\n  \"frr\": \"%s\",\n", m->tag, m->frr);
 	g_string_append_printf(g, "  \"t0_realtime_ns\": %" PRIu64 ",\n  \"phase_delay_ns\": %" PRIu64 ",\n", m->t0_ns,
 			       m->phase_delay_ns);
 	g_string_append(g, "  \"counters\": {");
@@ -314,7 +337,7 @@ static gboolean write_rep(const char *rep_dir, const struct scenario *sc, unsign
 #define SET(col, ...) g_hash_table_insert(v, (gpointer)(col), g_strdup_printf(__VA_ARGS__))
 	SET("scenario", "%s", sc->name);
 	SET("replication", "%u", rep);
-	SET("seed", "%" PRIu64, sc->seed);
+	SET("seed", "%" PRIu64, m->seed);
 	SET("nodes", "%u", sc->nodes);
 	SET("failover", "%s", sc->failover->name);
 	SET("owner_hash", "%s", lb_owner_kind_name(sc->owner_hash));
@@ -374,9 +397,10 @@ static gboolean write_rep(const char *rep_dir, const struct scenario *sc, unsign
 	}
 	GString *summary = g_string_new(lbv_real_summary_header());
 	g_string_append_printf(summary, "\n%s", row->str);
-	if (!write_file(rep_dir, "summary.csv", summary, err) || !write_file(rep_dir, "events.csv", events_csv(ev), err) ||
-	    !write_file(rep_dir, "timeseries.csv", timeseries_csv(p, sc), err) ||
-	    !write_file(rep_dir, "nodes.csv", nodes_csv(p, sc), err) ||
+	if (!write_file(rep_dir, "summary.csv", summary, err) || 
+	    !write_file(rep_dir, "events.csv", identify(events_csv(ev), sc, rep, m), err) ||
+	    !write_file(rep_dir, "timeseries.csv", identify(timeseries_csv(p, sc), sc, rep, m), err) ||
+	    !write_file(rep_dir, "nodes.csv", identify(nodes_csv(p, sc), sc, rep, m), err) ||
 	    !write_file(rep_dir, "run.json", run_json(m, sc, rep, ctr), err) ||
 	    !write_file(rep_dir, "timing.csv", real_timing_csv(ev), err))
 		return FALSE;
@@ -391,7 +415,7 @@ gboolean lbv_analyze_rep(const char *raw, const char *rep_dir, const struct scen
 	struct real_packets p = {0};
 	GArray *ev = NULL;
 	GHashTable *ctr = NULL;
-	gboolean ok = read_meta(raw, &m, err) && real_failures_load(raw, &m, err) &&
+	gboolean ok = read_meta(raw, &m, err) && read_seed(raw, &m, err) && real_failures_load(raw, &m, err) &&
 		      real_packets_load(raw, sc, &m, &p, err);
 	if (ok)
 		set_t_fail(&m, &p);

@@ -23,7 +23,14 @@ struct real_event {
 	int64_t value;     /* -1: empty */
 	bool has_set;
 	lb_nodeset set;
+	int router;        /* the router the event concerns, as the simulator
+			      writes it: REAL_ROUTER for the router's own events
+			      (its bgpd, bfdd and kernel route), -1 for a node's
+			      and a failure's */
 };
+
+/* The testbed's one router: the simulator's router 0. */
+#define REAL_ROUTER 0
 
 /* A failure as the orchestrator ran it (failures.log). */
 struct real_failure {
@@ -39,6 +46,7 @@ struct real_meta {
 	uint64_t phase_delay_ns;
 	char tag[64];
 	char frr[64];
+	uint64_t seed;            /* the repetition's seed (lbv-send's, lbv-agentd's: params.env) */
 	GArray *failures;         /* struct real_failure, in time order */
 	int64_t t_fail_ns;        /* the first failure (not a recovery); REAL_NEVER: none */
 	int64_t fail_begin_ns;    /* when the command making it began (its before_ns) */

@@ -70,9 +70,12 @@ static int64_t rel(const struct real_meta *m, uint64_t t_abs)
 	return (int64_t)(t_abs - m->t0_ns);
 }
 
-static void add(GArray *ev, int64_t t, int node, const char *kind, int64_t value, bool has_set, lb_nodeset set)
+/* router: REAL_ROUTER for the router's own events, -1 for the others */
+static void add(GArray *ev, int64_t t, int node, const char *kind, int64_t value, bool has_set, lb_nodeset set,
+		int router)
 {
-	struct real_event e = {.t_ns = t, .node = node, .kind = kind, .value = value, .has_set = has_set, .set = set};
+	struct real_event e = {.t_ns = t, .node = node, .kind = kind, .value = value, .has_set = has_set, .set = set,
+			       .router = router};
 	g_array_append_val(ev, e);
 }
 
@@ -182,9 +185,9 @@ static gboolean load_agent_log(const char *raw, const char *name, int node, cons
 		static const char *const kinds[] = {"detect", "peer_up", "advertise", "restore", "med_set"};
 		for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++)
 			if (strcmp(what, kinds[k]) == 0)
-				add(ev, tr, node, kinds[k], v, k < 2, parse_set(set));
+				add(ev, tr, node, kinds[k], v, k < 2, parse_set(set), -1);
 		if (strcmp(what, "error") == 0)
-			add(ev, tr, node, "agent_error", v, false, 0);
+			add(ev, tr, node, "agent_error", v, false, 0, -1);
 	}
 	return TRUE;
 }
@@ -230,12 +233,13 @@ static void load_bgpd(const char *text, const char *vip, const struct real_meta 
 			if (paren)
 				*paren = '\0';
 			const char *mm = strstr(s, " metric ");
-			add(ev, tr, real_node_of(addr), "update_rx", mm ? strtoll(mm + 8, NULL, 10) : -1, false, 0);
+			add(ev, tr, real_node_of(addr), "update_rx", mm ? strtoll(mm + 8, NULL, 10) : -1, false, 0,
+			    REAL_ROUTER);
 		} else if ((s = strstr(*l, "sent to neighbor ")) && sscanf(s, "sent to neighbor %63s", addr) == 1) {
 			if (strstr(s, "(Hold Timer Expired)"))
-				add(ev, tr, real_node_of(addr), "hold_expiry", -1, false, 0);
+				add(ev, tr, real_node_of(addr), "hold_expiry", -1, false, 0, REAL_ROUTER);
 			else if (strstr(s, "(Cease/BFD Down)"))
-				add(ev, tr, real_node_of(addr), "peer_down", -1, false, 0);
+				add(ev, tr, real_node_of(addr), "peer_down", -1, false, 0, REAL_ROUTER);
 		} else if ((s = strstr(*l, add_prefix)) &&
 			   sscanf(s + strlen(add_prefix), "metric %u tag %*u count %u", &metric, &count) == 2) {
 			lb_nodeset set = 0;
@@ -248,9 +252,9 @@ static void load_bgpd(const char *text, const char *vip, const struct real_meta 
 					set |= lb_nodeset_bit((unsigned)id);
 				l++;
 			}
-			add(ev, tr, -1, "route_change", set ? (int64_t)metric : -1, true, set);
+			add(ev, tr, -1, "route_change", set ? (int64_t)metric : -1, true, set, REAL_ROUTER);
 		} else if (strstr(*l, del_prefix)) {
-			add(ev, tr, -1, "route_change", -1, true, 0);
+			add(ev, tr, -1, "route_change", -1, true, 0, REAL_ROUTER);
 		}
 	}
 }
@@ -270,7 +274,7 @@ static void load_node_bgpd(const char *text, int node, const struct real_meta *m
 		if (frozen(m, node, tr))
 			continue;
 		const char *mm = strstr(s, " metric ");
-		add(ev, tr, node, "update_sent", mm ? strtoll(mm + 8, NULL, 10) : -1, false, 0);
+		add(ev, tr, node, "update_sent", mm ? strtoll(mm + 8, NULL, 10) : -1, false, 0, -1);
 	}
 }
 
@@ -284,7 +288,7 @@ static void load_bfdd(const char *text, const struct real_meta *m, GArray *ev)
 		char addr[64];
 		if (parse_utc_us(*l, &t) && strstr(*l, "state-change:") && strstr(*l, "up -> down") && s &&
 		    sscanf(s, " peer:%63[0-9.]", addr) == 1)
-			add(ev, rel(m, t), -1, "detect", real_node_of(addr), false, 0);
+			add(ev, rel(m, t), -1, "detect", real_node_of(addr), false, 0, REAL_ROUTER);
 	}
 }
 
@@ -321,7 +325,7 @@ static void load_routes(const char *text, const char *vip, const struct real_met
 			*at_t0 = set;
 			*seen_before_t0 = true;
 		} else {
-			add(ev, tr, -1, "route_installed", -1, true, set);
+			add(ev, tr, -1, "route_installed", -1, true, set, REAL_ROUTER);
 		}
 	}
 }
@@ -343,7 +347,7 @@ GArray *real_events_load(const char *raw, const struct scenario *sc, const struc
 	snprintf(vip, sizeof vip, "%u.%u.%u.%u", sc->vip[0], sc->vip[1], sc->vip[2], sc->vip[3]);
 	for (guint i = 0; i < m->failures->len; i++) {
 		const struct real_failure *f = &g_array_index(m->failures, struct real_failure, i);
-		add(ev, f->t_ns, f->node, lb_failure_info(f->kind)->event, -1, false, 0);
+		add(ev, f->t_ns, f->node, lb_failure_info(f->kind)->event, -1, false, 0, -1);
 	}
 	load_bgpd(bgpd, vip, m, ev);
 	for (unsigned i = 0; i < sc->nodes; i++) {
@@ -360,7 +364,7 @@ GArray *real_events_load(const char *raw, const struct scenario *sc, const struc
 	g_array_sort(ev, by_time);
 	GArray *out = g_array_new(FALSE, FALSE, sizeof(struct real_event));
 	if (seen)
-		add(out, 0, -1, "route_installed", at_t0 ? (int64_t)sc->base_metric : -1, true, at_t0);
+		add(out, 0, -1, "route_installed", at_t0 ? (int64_t)sc->base_metric : -1, true, at_t0, REAL_ROUTER);
 	int64_t last_metric[2] = {-1, 0}; /* metric, set of the last route_change */
 	for (guint i = 0; i < ev->len; i++) {
 		struct real_event e = g_array_index(ev, struct real_event, i);

@@ -188,6 +188,42 @@ static void test_frr_hold(void)
 	h_free(&h);
 }
 
+/* frr: an UPDATE that changes the route restarts its session's hold timer
+ * when it arrives, not when bgpd's route queue processes it 50 ms later
+ * (RFC 4271 8.2.2: any KEEPALIVE or UPDATE restarts the HoldTimer on
+ * receipt).  Node 2's metric 9 at 990 ms opens the queue (it fires at
+ * 1040 ms); node 1's metric 8 arrives at 1010 ms while it is open and is
+ * processed with it.  Node 1's hold then expires at 1010 + 3000 = 4010 ms:
+ * restarting on processing would give 4040 ms, at the queue's opening 3990. */
+static void test_frr_hold_restarts_on_arrival(void)
+{
+	struct harness h;
+	router_only(&h, LB_PROFILE_FRR, &lb_strategy_hold);
+	h_run_until(&h, 990 * MS);
+	lb_router_rx_advertise(h.router, 2, 9, h.now);
+	h_run_until(&h, 1010 * MS);
+	lb_router_rx_advertise(h.router, 1, 8, h.now);
+	h_run_until(&h, 1100 * MS);
+	/* both changes waited in the one queue and were processed together */
+	assert_event(&h, "route_change", 1040 * MS, 0x2, 8);
+	CU_ASSERT_EQUAL(h_count(&h, "route_change", -1), 1);
+	CU_ASSERT_EQUAL(lb_router_stats(h.router)->batches, 1);
+	CU_ASSERT_EQUAL(lb_router_stats(h.router)->batched, 2);
+	h_run_until(&h, 4100 * MS);
+	unsigned seen = 0;
+	for (unsigned i = 0; i < h.n_ev; i++) {
+		const struct h_event *e = &h.ev[i];
+		if (e->src != -1 || strcmp(e->name, "hold_expiry") != 0)
+			continue;
+		seen |= 1u << e->node;
+		/* nodes 0 and 3 sent nothing after 0: 0 + 3 s; node 2 at 990 ms; node 1 at 1010 ms */
+		uint64_t want = e->node == 1 ? 4010 * MS : e->node == 2 ? 3990 * MS : 3000 * MS;
+		CU_ASSERT_EQUAL(e->t, want);
+	}
+	CU_ASSERT_EQUAL(seen, 0xF);
+	h_free(&h);
+}
+
 /* Carrier loss: ideal as a withdrawal message; frr as the session going down. */
 static void test_carrier(void)
 {
@@ -316,6 +352,7 @@ void lb_test_register(void)
 {
 	LB_SUITE("router", LB_TEST(test_create), LB_TEST(test_ideal_update), LB_TEST(test_ideal_hold),
 		 LB_TEST(test_frr_batching), LB_TEST(test_frr_rib_batching), LB_TEST(test_frr_hold),
+		 LB_TEST(test_frr_hold_restarts_on_arrival),
 		 LB_TEST(test_carrier), LB_TEST(test_path_delay), LB_TEST(test_fib_install_delay), LB_TEST(test_bfd), LB_TEST(test_select),
 		 LB_TEST(test_names));
 }

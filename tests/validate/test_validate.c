@@ -5,8 +5,8 @@
  * analysis of raw logs into lbsim's CSVs (test_validate_analysis.c: synthetic
  * logs in the formats testbed.sh, lbv-send, lbv-recv, lbv-agentd, FRR and
  * `ip monitor` write), per-flow agreement (test_validate_agreement.c), the
- * comparison (test_validate_compare.c), and the command's refusals
- * (test_validate_refusals.c). */
+ * comparison (test_validate_compare.c), and the command's refusals, bad
+ * input and no root (test_validate_refusals.c). */
 #include <CUnit/CUnit.h>
 #include <errno.h>
 #include <glib.h>
@@ -218,4 +218,5 @@ void lb_test_register(void)
 	CU_add_test(s, "test_flow_agreement", test_flow_agreement);
 	CU_add_test(s, "test_compare", test_compare);
 	CU_add_test(s, "test_refusals", test_refusals);
+	CU_add_test(s, "test_refuses_non_root", test_refuses_non_root);
 }

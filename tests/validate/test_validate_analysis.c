@@ -49,6 +49,7 @@ static gchar *ip_time(uint64_t rel_us)
 static void write_raw(const char *raw)
 {
 	putf(raw, "meta.env", "T0_NS=%" G_GUINT64_FORMAT "\nPHASE_DELAY_NS=250000000\nTAG=lbvtest\nFRR=bgpd 8.4.4\n", T0);
+	put(raw, "params.env", "LBV_TAG='lbvtest'\nLBV_SEED=1000042\nLBV_NODES=4\n");
 	putf(raw, "failures.log", "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " crash 2\n", T0 + 1 * S, T0 + 1 * S + 10 * MS);
 	put(raw, "counters.txt", "router_rin 240\nrouter_out0 60\nrouter_out1 60\nrouter_out2 60\nrouter_out3 60\n"
 				 "node2_crash_data 6\nnode0_rcvbuf_errors 0\n");
@@ -177,20 +178,30 @@ void test_analysis(void)
 	CU_ASSERT_STRING_EQUAL(g_hash_table_lookup(v, "fail_command_s"), "0.010000000");
 	/* no flow table in these logs: the agreement columns stay empty */
 	CU_ASSERT_STRING_EQUAL(g_hash_table_lookup(v, "flow_agreement"), "");
+	/* the repetition's seed (params.env), not the scenario's */
+	CU_ASSERT_STRING_EQUAL(g_hash_table_lookup(v, "seed"), "1000042");
+	CU_ASSERT_STRING_EQUAL(g_hash_table_lookup(v, "replication"), "0");
 	g_hash_table_destroy(v);
 	g_autofree gchar *ev = read_file(rep, "events.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
-	CU_ASSERT_STRING_EQUAL(ev, "time_s,node,event,value,set\n"
-				   "0.000000000,,route_installed,10,0;1;2;3\n"
-				   "1.004000000,2,fail,,\n"
-				   "1.300000000,0,detect,2,0;1;3\n"
-				   "1.300000010,0,advertise,9,\n"
-				   "1.301000000,0,med_set,9,\n"
-				   "1.349000000,0,update_sent,9,\n"
-				   "1.350000000,0,update_rx,9,\n"
-				   "1.390000000,,route_change,9,0;1;3\n"
-				   "1.400000000,,route_installed,9,0;1;3\n"
-				   "2.900000000,2,hold_expiry,,\n");
+	/* the simulator's events.csv exactly (model/sim/output.c): its columns,
+	 * router = 0 on the router's own events (its bgpd, bfdd, kernel route)
+	 * and empty on the nodes' and the failures', then the run's identity:
+	 * scenario, sweep (empty: no sweep), replication = the repetition (0),
+	 * seed = the repetition's (params.env's LBV_SEED) */
+	g_autofree gchar *ev_header = g_strconcat(sim_events_header, ",scenario,sweep,replication,seed\n", NULL);
+	CU_ASSERT_STRING_EQUAL(ev_header, "time_s,node,event,value,set,router,scenario,sweep,replication,seed\n");
+	CU_ASSERT_STRING_EQUAL(ev, "time_s,node,event,value,set,router,scenario,sweep,replication,seed\n"
+				   "0.000000000,,route_installed,10,0;1;2;3,0,validation,,0,1000042\n"
+				   "1.004000000,2,fail,,,,validation,,0,1000042\n"
+				   "1.300000000,0,detect,2,0;1;3,,validation,,0,1000042\n"
+				   "1.300000010,0,advertise,9,,,validation,,0,1000042\n"
+				   "1.301000000,0,med_set,9,,,validation,,0,1000042\n"
+				   "1.349000000,0,update_sent,9,,,validation,,0,1000042\n"
+				   "1.350000000,0,update_rx,9,,0,validation,,0,1000042\n"
+				   "1.390000000,,route_change,9,0;1;3,0,validation,,0,1000042\n"
+				   "1.400000000,,route_installed,9,0;1;3,0,validation,,0,1000042\n"
+				   "2.900000000,2,hold_expiry,,,0,validation,,0,1000042\n");
 	/* the component timing: decision 1.300000010, med_set 1.301, update_sent
 	 * 1.349, update_rx 1.350, route_change 1.390, installed 1.400; the hold
 	 * expiry of node 2 changes nothing (its route had left) and has no row */
@@ -199,10 +210,23 @@ void test_analysis(void)
 	CU_ASSERT_STRING_EQUAL(timing, "trigger,node,metric,t_s,config_s,node_queue_s,to_router_s,router_s,fib_s\n"
 				       "advertise,0,9,1.300000010,0.000999990,0.048000000,0.001000000,0.040000000,"
 				       "0.010000000\n");
+	/* timeseries.csv and nodes.csv: the simulator's columns and identity too */
+	const char *id = ",validation,,0,1000042\n";
 	g_autofree gchar *ts = read_file(rep, "timeseries.csv");
-	CU_ASSERT_PTR_NOT_NULL(ts && strstr(ts, "\n1.000000000,8,6,2,2,0,0,0,0,0\n"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ts);
+	CU_ASSERT(g_str_has_prefix(ts, "time_s,sent,delivered,lost,drop_blackhole,drop_steer_dead,drop_no_state,"
+					"drop_queue,drop_no_route,drop_link,drop_router_down,scenario,sweep,replication,"
+					"seed\n"));
+	g_autofree gchar *ts_row = g_strconcat("\n1.000000000,8,6,2,2,0,0,0,0,0,0", id, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ts, ts_row));
 	g_autofree gchar *nodes = read_file(rep, "nodes.csv");
-	CU_ASSERT_PTR_NOT_NULL(nodes && strstr(nodes, "\n1.400000000,0,3,0,0,3,0,0\n"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(nodes);
+	g_autofree gchar *nodes_header = g_strconcat(sim_nodes_header, ",scenario,sweep,replication,seed\n", NULL);
+	CU_ASSERT(g_str_has_prefix(nodes, nodes_header));
+	g_autofree gchar *run = read_file(rep, "run.json");
+	CU_ASSERT_PTR_NOT_NULL(run && strstr(run, "\"scenario\": \"validation\",\n  \"replication\": 0,\n  \"seed\": \"1000042\""));
+	g_autofree gchar *nodes_row = g_strconcat("\n1.400000000,0,3,0,0,3,0,0,0,0,0,0,0,0,0,0", id, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(nodes, nodes_row));
 	g_string_free(rows, TRUE);
 	scenario_free(sc);
 }

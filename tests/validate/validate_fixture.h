@@ -32,5 +32,6 @@ void test_flow_agreement(void);
 void test_compare(void);
 /* test_validate_refusals.c */
 void test_refusals(void);
+void test_refuses_non_root(void);
 
 #endif
