@@ -57,8 +57,9 @@ void scenario_value_error(GError **err, const char *file, const char *group, con
 	va_start(ap, fmt);
 	g_autofree gchar *reason = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_VALUE, "%s: [%s] %s = \"%s\": %s", file, group, key, value,
-		    reason);
+	/* an empty value is often a comment the author did not mean: "dir = #b" */
+	g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_VALUE, "%s: [%s] %s = \"%s\": %s%s", file, group, key, value,
+		    reason, *value ? "" : " (the value is empty: a '#' at its start or after a blank begins a comment)");
 }
 
 /* The value as written (trimmed), or NULL when the key is absent. */

@@ -158,6 +158,12 @@ static void test_hash_in_values(void)
 	CU_ASSERT_PTR_NULL(load(NULL, blank, &err));
 	CU_ASSERT_PTR_NOT_NULL(err && strstr(err->message, "[output] dir = \"a #b\": must not start with '#' or have a '#' after a blank"));
 	g_clear_error(&err);
+	/* in a file, "dir = #b" is a key with a comment for its value: the
+	 * error says why the value is empty */
+	CU_ASSERT_PTR_NULL(load("[output]\ndir = #b\n", NULL, &err));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err->message, "[output] dir = \"\": must not be empty (the value is empty: a "
+							   "'#' at its start or after a blank begins a comment)"));
+	g_clear_error(&err);
 	/* a '#' inside a word is part of the value and round-trips */
 	const char *const inside[] = {"output.dir=results/run#2", "scenario.name=a#b", NULL};
 	struct scenario *sc = load(NULL, inside, &err);
