@@ -107,7 +107,7 @@ static gchar *unreal(const struct scenario *sc)
 		return g_strdup("[router] refresh_interval: BGP's keepalive time is whole seconds (RFC 4271 section 4.4)");
 	if (sc->hold_time_ns % NS_PER_S || sc->hold_time_ns < 3 * NS_PER_S)
 		return g_strdup("[router] hold_time: BGP's hold time is whole seconds, at least 3 s (RFC 4271 section 4.2)");
-	if (sc->failover == &lb_strategy_bfd &&
+	if (sc->failover->liveness_sessions &&
 	    (sc->bfd_interval_ns % 1000000 || sc->bfd_interval_ns < 10000000 || sc->bfd_multiplier < 2 ||
 	     sc->bfd_multiplier > 255))
 		return g_strdup("[router] bfd_interval, bfd_multiplier: FRR's bfdd takes whole milliseconds >= 10 ms and "
@@ -130,7 +130,7 @@ static gchar *unreal(const struct scenario *sc)
 static uint64_t phase_delay_ns(const struct scenario *sc, unsigned rep)
 {
 	uint64_t period = MAX(sc->refresh_interval_ns, sc->heartbeat_interval_ns);
-	if (sc->failover == &lb_strategy_bfd)
+	if (sc->failover->liveness_sessions)
 		period = MAX(period, sc->bfd_interval_ns);
 	uint64_t state = sc->seed * UINT64_C(0x9e3779b97f4a7c15) + rep;
 	return (uint64_t)(lbv_rand_unit(&state) * (double)period);

@@ -107,6 +107,7 @@ const struct lb_strategy lb_strategy_bfd = {
 	.name = "bfd",
 	.doc = "a BFD session per router-node pair: the router drops the route after multiplier silent intervals",
 	.node_phases = 1,
+	.liveness_sessions = true,
 	.router_state_size = sizeof(struct bfd_router),
 	.router_start = router_start,
 	.router_rx_session = router_rx,

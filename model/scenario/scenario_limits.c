@@ -144,7 +144,7 @@ void scenario_cost(const struct scenario *sc, struct scenario_cost *out)
 	out->ev_packets = out->packets * (11 + (sc->router_count > 1 ? 2 : 0)) + out->flows;
 	out->ev_heartbeats = t * n / ((double)sc->heartbeat_interval_ns / 1e9) * (1 + 4 * (n - 1));
 	out->ev_refresh = t * n * r / ((double)sc->refresh_interval_ns / 1e9) * 4;
-	out->ev_bfd = sc->failover == &lb_strategy_bfd ? t * n * r / ((double)sc->bfd_interval_ns / 1e9) * 5 : 0;
+	out->ev_bfd = sc->failover->liveness_sessions ? t * n * r / ((double)sc->bfd_interval_ns / 1e9) * 5 : 0;
 	out->ev_upstream = sc->router_count > 1 ? t * r / ((double)sc->upstream_refresh_interval_ns / 1e9) * 4 : 0;
 	out->ev_bins = t / ((double)sc->bin_ns / 1e9);
 	out->ev_stop = t * 100;

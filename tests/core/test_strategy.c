@@ -22,6 +22,11 @@ static void test_registry(void)
 		CU_ASSERT_PTR_NOT_NULL(lb_strategy_at(i)->expect);
 		CU_ASSERT_PTR_NOT_NULL(lb_strategy_at(i)->doc);
 	}
+	/* only BFD keeps liveness sessions (what the simulation's cost, the
+	 * testbed's bfdd and its phases follow) */
+	CU_ASSERT_TRUE(lb_strategy_bfd.liveness_sessions);
+	CU_ASSERT_FALSE(lb_strategy_hold.liveness_sessions);
+	CU_ASSERT_FALSE(lb_strategy_readvertise.liveness_sessions);
 }
 
 /* The closed forms, with the numbers of scenarios/validation.ini under the

@@ -31,6 +31,7 @@
 #ifndef LBCORE_LB_STRATEGY_H
 #define LBCORE_LB_STRATEGY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -124,6 +125,9 @@ struct lb_strategy {
 	const char *name; /* as written in scenario files: [router] failover = NAME */
 	const char *doc;  /* one line */
 	unsigned node_phases; /* random phases the node side needs (params.strategy_phase) */
+	/* the router keeps a liveness session per node (BFD: session_interval x
+	 * session_multiplier), whose packets a simulation or a testbed carries */
+	bool liveness_sessions;
 	size_t router_state_size;
 
 	/* router side */
