@@ -229,6 +229,12 @@ struct campaign *campaign_open(const char *dir, GError **err)
 	return c;
 }
 
+gchar *campaign_path_text(const char *path)
+{
+	g_autofree gchar *abs = g_canonicalize_filename(path, NULL);
+	return g_filename_display_name(abs);
+}
+
 const char *const *campaign_overrides(const struct campaign *c)
 {
 	return (const char *const *)c->overrides;
@@ -293,7 +299,7 @@ void campaign_begin(struct campaign *c, const char *action, const char *file, co
 	JsonNode *prov = output_provenance();
 	JsonObject *o = json_node_get_object(prov);
 	json_object_set_string_member(o, "action", action);
-	g_autofree gchar *shown = g_filename_display_name(file);
+	g_autofree gchar *shown = campaign_path_text(file);
 	json_object_set_string_member(o, "scenario_file", shown);
 	JsonArray *ids = json_array_new();
 	for (size_t q = 0; q < rq->n_points; q++)

@@ -73,7 +73,8 @@ struct sweep_request *campaign_request(struct campaign *c, const char *file, con
 				       const struct scenario *sc, const char *self);
 
 /* The path of the campaign's copy of the scenario (absolute, g_free):
- * <dir>/scenario/<file name of the first sweep's file>. */
+ * <dir>/scenario/<file name of the first sweep's file>, the name as UTF-8
+ * (g_filename_display_name(): a byte that is not becomes U+FFFD). */
 gchar *campaign_snapshot(const struct campaign *c);
 
 /* The remembered site options with given's fields over them (remembered

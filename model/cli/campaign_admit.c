@@ -192,7 +192,7 @@ gboolean campaign_admit(struct campaign *c, const char *file, const struct scena
 {
 	JsonObject *want = base_parameters(sc);
 	g_free(c->scenario_file);
-	c->scenario_file = g_filename_display_name(file);
+	c->scenario_file = campaign_path_text(file);
 	if (!c->exists || c->legacy) {
 		if (c->legacy) {
 			/* format 1 held scenario_to_json() of the campaign's scenario
@@ -211,8 +211,12 @@ gboolean campaign_admit(struct campaign *c, const char *file, const struct scena
 			}
 			c->snapshot = only_snapshot(c->dir);
 		}
-		if (!c->snapshot)
-			c->snapshot = g_path_get_basename(file);
+		/* the copy's name is UTF-8, as campaign.json holds it: a name
+		 * that is not (or a format-1 copy so named) becomes its display
+		 * name, and the sweep copies file there (a format-1 campaign's
+		 * parameters are this file's: checked above) */
+		g_autofree gchar *name = c->snapshot ? g_steal_pointer(&c->snapshot) : g_path_get_basename(file);
+		c->snapshot = g_filename_display_name(name);
 		c->parameters = want;
 		for (size_t i = 0; i < sc->n_sweep; i++)
 			campaign_add_axis(c, sc->sweep[i].key);

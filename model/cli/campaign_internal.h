@@ -26,8 +26,8 @@ struct campaign {
 	gchar *dir;     /* absolute */
 	gboolean exists;
 	gchar *legacy;  /* format 1: the file's text */
-	gchar *snapshot; /* the scenario copy's file name, under dir/scenario/ */
-	gchar *scenario_file;
+	gchar *snapshot; /* the scenario copy's file name, under dir/scenario/: UTF-8 */
+	gchar *scenario_file; /* campaign_path_text() of the latest sweep's file */
 	GStrv overrides;
 	JsonObject *parameters;
 	GPtrArray *axes;   /* struct axis * */
@@ -39,6 +39,11 @@ struct campaign {
 };
 
 void campaign_add_axis(struct campaign *c, const char *key);
+/* path as campaign.json holds it: absolute, and UTF-8 whatever its bytes
+ * (g_filename_display_name(), as run.json's paths: a byte it cannot read
+ * becomes U+FFFD, so the text names the file for a reader, not for open());
+ * g_free. */
+gchar *campaign_path_text(const char *path);
 /* Member name of o when it has that type; NULL otherwise (o NULL: NULL). */
 JsonNode *campaign_json_member(JsonObject *o, const char *name, JsonNodeType type);
 /* The string member name of o, or NULL. */

@@ -9,7 +9,14 @@
  * run_id in front.  Columns are created as files bring them (older results
  * with fewer columns still load); values are stored as integers, reals or
  * text as they read (empty = NULL).  A run already in the database (same
- * directory) is skipped, so exporting again adds only new runs.  The
+ * directory) is skipped, so exporting again adds only new runs.
+ *
+ * A run's directory is stored twice: `dir`, its absolute path as UTF-8
+ * text (g_filename_display_name(), as run.json's paths: Python's sqlite3
+ * raises on TEXT that is not UTF-8), and `dir_bytes`, the path's own bytes
+ * as a BLOB, which identifies the run (two paths that are not UTF-8 may
+ * have one display name).  A database of an earlier lbsim (`dir` alone,
+ * raw bytes) is brought to this on its next export.  The
  * database is written to FILE.tmp and renamed at the end: an interrupted
  * export leaves the previous database as it was. */
 #define _POSIX_C_SOURCE 200809L
@@ -186,6 +193,7 @@ static gboolean load_csv(struct exporter *x, const char *table, const char *path
  * uint64; above 2^63 - 1 they are stored as text). */
 static gboolean add_run(struct exporter *x, const char *dir, sqlite3_int64 *run_id)
 {
+	/* dir: the canonical path; its bytes are the last column (a BLOB) */
 	g_autofree gchar *path = g_build_filename(dir, "run.json", NULL);
 	g_autoptr(JsonParser) p = json_parser_new();
 	GError *err = NULL;
@@ -197,7 +205,7 @@ static gboolean add_run(struct exporter *x, const char *dir, sqlite3_int64 *run_
 	JsonObject *o = json_node_get_object(json_parser_get_root(p));
 	GPtrArray *cols = g_ptr_array_new_with_free_func(g_free), *vals = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(cols, g_strdup("dir"));
-	g_ptr_array_add(vals, g_strdup(dir));
+	g_ptr_array_add(vals, g_filename_display_name(dir));
 	const char *const top[] = {"scenario", "replication", "seed", "commit", "version", "ns3_version",
 				   "host", "start_utc", "wall_time_s", "events", NULL};
 	for (int i = 0; top[i]; i++) {
@@ -242,10 +250,10 @@ static gboolean add_run(struct exporter *x, const char *dir, sqlite3_int64 *run_
 		g_autofree gchar *qc = ident(cols->pdata[i]);
 		g_string_append_printf(sql, "%s%s", i ? ", " : "", qc);
 	}
-	g_string_append(sql, ") VALUES (");
+	g_string_append(sql, ", dir_bytes) VALUES (");
 	for (guint i = 0; i < cols->len; i++)
 		g_string_append(sql, i ? ", ?" : "?");
-	g_string_append_c(sql, ')');
+	g_string_append(sql, ", ?)");
 	sqlite3_stmt *st = NULL;
 	if (ok && sqlite3_prepare_v2(x->db, sql->str, -1, &st, NULL) != SQLITE_OK) {
 		fail_db(x, path);
@@ -253,6 +261,8 @@ static gboolean add_run(struct exporter *x, const char *dir, sqlite3_int64 *run_
 	}
 	for (guint i = 0; ok && i < vals->len; i++)
 		bind_value(st, (int)i + 1, vals->pdata[i]);
+	if (ok)
+		sqlite3_bind_blob(st, (int)vals->len + 1, dir, (int)strlen(dir), SQLITE_TRANSIENT);
 	if (ok && sqlite3_step(st) != SQLITE_DONE) {
 		fail_db(x, path);
 		ok = FALSE;
@@ -269,8 +279,8 @@ static gboolean known(struct exporter *x, const char *dir)
 {
 	sqlite3_stmt *st = NULL;
 	gboolean found = FALSE;
-	if (sqlite3_prepare_v2(x->db, "SELECT 1 FROM runs WHERE dir = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, dir, -1, SQLITE_TRANSIENT);
+	if (sqlite3_prepare_v2(x->db, "SELECT 1 FROM runs WHERE dir_bytes = ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_blob(st, 1, dir, (int)strlen(dir), SQLITE_TRANSIENT);
 		found = sqlite3_step(st) == SQLITE_ROW;
 	}
 	sqlite3_finalize(st);
@@ -326,9 +336,50 @@ static gboolean walk(struct exporter *x, const char *dir)
 	return TRUE;
 }
 
+/* An earlier lbsim's rows (dir_bytes NULL, dir the raw path as TEXT): dir
+ * becomes UTF-8 text, dir_bytes the path's bytes. */
+static gboolean upgrade_dirs(struct exporter *x)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(x->db, "SELECT run_id, dir FROM runs WHERE dir_bytes IS NULL", -1, &st, NULL) != SQLITE_OK) {
+		fail_db(x, "runs");
+		return FALSE;
+	}
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(sqlite3_int64));
+	g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		const unsigned char *d = sqlite3_column_text(st, 1);
+		g_array_append_val(ids, id);
+		g_ptr_array_add(dirs, g_strndup(d ? (const char *)d : "", (gsize)sqlite3_column_bytes(st, 1)));
+	}
+	sqlite3_finalize(st);
+	if (!ids->len)
+		return TRUE;
+	if (sqlite3_prepare_v2(x->db, "UPDATE runs SET dir = ?, dir_bytes = ? WHERE run_id = ?", -1, &st, NULL) != SQLITE_OK) {
+		fail_db(x, "runs");
+		return FALSE;
+	}
+	gboolean ok = TRUE;
+	for (guint i = 0; ok && i < ids->len; i++) {
+		const char *d = dirs->pdata[i];
+		g_autofree gchar *text = g_filename_display_name(d);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(st, 2, d, (int)strlen(d), SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, g_array_index(ids, sqlite3_int64, i));
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			fail_db(x, d);
+			ok = FALSE;
+		}
+	}
+	sqlite3_finalize(st);
+	return ok;
+}
+
 static gboolean schema(struct exporter *x)
 {
-	if (!exec(x, "CREATE TABLE IF NOT EXISTS runs (run_id INTEGER PRIMARY KEY, dir TEXT UNIQUE)"))
+	if (!exec(x, "CREATE TABLE IF NOT EXISTS runs (run_id INTEGER PRIMARY KEY, dir TEXT, dir_bytes BLOB)"))
 		return FALSE;
 	for (int t = 0; tables[t]; t++) {
 		g_autofree gchar *sql = g_strdup_printf(
@@ -348,7 +399,8 @@ static gboolean schema(struct exporter *x)
 			g_hash_table_add(x->columns, g_strconcat(all[t], "\n", sqlite3_column_text(st, 1), NULL));
 		sqlite3_finalize(st);
 	}
-	return TRUE;
+	return ensure_column(x, "runs", "dir_bytes") && upgrade_dirs(x) &&
+	       exec(x, "CREATE UNIQUE INDEX IF NOT EXISTS runs_dir ON runs(dir_bytes)");
 }
 
 /* The usual queries: by run, by scenario and point, events by kind, bins by time. */

@@ -1,7 +1,7 @@
 /* test_outputs.c - a run's results as a researcher keeps them: run.json's
  * provenance (valid JSON whatever the path's bytes), every CSV row naming
  * its run, and `lbsim export` into SQLite (rows = CSV lines, parameters as
- * columns, a second export adding nothing). */
+ * columns, paths as UTF-8 text, a second export adding nothing). */
 #define _POSIX_C_SOURCE 200809L
 #include <CUnit/CUnit.h>
 #include <glib.h>
@@ -69,8 +69,39 @@ static void test_run_json(void)
 	CU_ASSERT(g_str_has_suffix(rows[1], ",default,,0,1"));
 }
 
+/* The runs whose dir is not valid UTF-8 (SQLite hands TEXT's bytes back
+ * as stored; Python's sqlite3 raises on such a row). */
+static int dirs_not_utf8(sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(h, "SELECT dir FROM runs", -1, &st, NULL), SQLITE_OK);
+	int bad = 0;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		bad += !g_utf8_validate((const char *)sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0), NULL);
+	sqlite3_finalize(st);
+	return bad;
+}
+
+/* The run of test_run_json (its directory has a 0xff byte): dir is its
+ * path as UTF-8 (U+FFFD for the byte), dir_bytes its path's bytes. */
+static void check_dir_not_utf8(sqlite3 *h)
+{
+	g_autofree gchar *rep = g_build_filename(tmpdir, "r\xc3\xa9sultats \xff", "rep0", NULL);
+	g_autofree gchar *shown = g_build_filename(tmpdir, "r\xc3\xa9sultats \xef\xbf\xbd", "rep0", NULL);
+	CU_ASSERT_EQUAL(dirs_not_utf8(h), 0);
+	sqlite3_stmt *st = NULL;
+	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(h, "SELECT dir FROM runs WHERE dir_bytes = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_blob(st, 1, rep, (int)strlen(rep), SQLITE_STATIC);
+	CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+	const char *dir = (const char *)sqlite3_column_text(st, 0);
+	CU_ASSERT_STRING_EQUAL(dir ? dir : "", shown);
+	sqlite3_finalize(st);
+}
+
 /* Export the run above and a two-point sweep: every CSV line is a row;
- * runs carries the parameters; exporting again adds nothing. */
+ * runs carries the parameters; dir is UTF-8 text whatever the path's bytes;
+ * exporting again adds nothing, into a database of an earlier lbsim too
+ * (dir the raw path, no dir_bytes: brought to UTF-8). */
 static void test_export(void)
 {
 	g_autofree gchar *ini = g_build_filename(tmpdir, "sweep.ini", NULL);
@@ -110,11 +141,28 @@ static void test_export(void)
 	CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), 4);
 	CU_ASSERT_EQUAL(sqlite3_column_int64(st, 1), 500000000);
 	sqlite3_finalize(st);
+	check_dir_not_utf8(h);
 	sqlite3_close(h);
 	g_free(out);
 	out = NULL;
 	CU_ASSERT_EQUAL(lbsim(ex, &out, NULL), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "exported 0 runs (0 rows; 5 already there)"));
+	/* an earlier lbsim's database: the raw path in dir, as TEXT, no dir_bytes */
+	CU_ASSERT_EQUAL_FATAL(sqlite3_open(db, &h), SQLITE_OK);
+	CU_ASSERT_EQUAL(sqlite3_exec(h,
+				     "DROP INDEX runs_dir; UPDATE runs SET dir = CAST(dir_bytes AS TEXT); "
+				     "ALTER TABLE runs DROP COLUMN dir_bytes",
+				     NULL, NULL, NULL),
+			SQLITE_OK);
+	CU_ASSERT_EQUAL(dirs_not_utf8(h), 1);
+	sqlite3_close(h);
+	g_free(out);
+	out = NULL;
+	CU_ASSERT_EQUAL(lbsim(ex, &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "exported 0 runs (0 rows; 5 already there)"));
+	CU_ASSERT_EQUAL_FATAL(sqlite3_open(db, &h), SQLITE_OK);
+	check_dir_not_utf8(h);
+	sqlite3_close(h);
 	/* bad input */
 	const char *bad[] = {"export", "/nonexistent/x", "-o", db, NULL};
 	g_autofree gchar *err = NULL;

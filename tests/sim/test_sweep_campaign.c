@@ -307,6 +307,46 @@ static void test_remembered_set_merge(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"overrides\" : [\n    \"cluster.nodes=5\"\n  ]"));
 }
 
+/* A scenario file and a campaign directory whose names are not UTF-8 (a
+ * 0xff byte; the file named by a relative path): campaign.json is UTF-8
+ * throughout (JSON must be), scenario_file is the file's absolute path and
+ * the copy under scenario/ has a UTF-8 name, both with U+FFFD for the byte
+ * (g_filename_display_name, as run.json), and the campaign resumes. */
+static void test_file_name_not_utf8(void)
+{
+	g_autofree gchar *ini = write_ini("sw\xff.ini", "hold");
+	g_autofree gchar *camp = path_in(tmpdir, "camp\xe9");
+	/* ini relative to lbsim's working directory (the source root): enough
+	 * ../ to reach / from any directory (a surplus .. at / stays there) */
+	CU_ASSERT_FATAL(g_path_is_absolute(ini));
+	GString *rel = g_string_new(NULL);
+	for (int i = 0; i < 64; i++)
+		g_string_append(rel, "../");
+	g_string_append(rel, ini + 1);
+	g_autofree gchar *relative = g_string_free(rel, FALSE);
+	const char *run[] = {"sweep", relative, "-o", camp, "--set", "scenario.replications=1", NULL};
+	g_autofree gchar *o1 = NULL, *e1 = NULL;
+	CU_ASSERT_EQUAL_FATAL(lbsim(run, &o1, &e1), 0);
+	g_autofree gchar *cj = path_in(camp, "campaign.json");
+	g_autofree gchar *json = NULL;
+	gsize len = 0;
+	CU_ASSERT_FATAL(g_file_get_contents(cj, &json, &len, NULL));
+	CU_ASSERT_TRUE(g_utf8_validate(json, (gssize)len, NULL));
+	g_autofree gchar *file = g_strdup_printf("\"scenario_file\" : \"%s/sw\xef\xbf\xbd.ini\"", tmpdir);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, file));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"snapshot\" : \"sw\xef\xbf\xbd.ini\""));
+	g_autofree gchar *copy = g_build_filename(camp, "scenario", "sw\xef\xbf\xbd.ini", NULL);
+	CU_ASSERT(g_file_test(copy, G_FILE_TEST_IS_REGULAR));
+	/* resumed: nothing left to run, and the record still UTF-8 */
+	g_autofree gchar *o2 = NULL, *e2 = NULL;
+	CU_ASSERT_EQUAL(lbsim(run, &o2, &e2), 0);
+	CU_ASSERT_PTR_NOT_NULL(o2 && strstr(o2, "= 1 runs, 0 to run\n"));
+	if (e2 && *e2)
+		fprintf(stderr, "\n%s", e2);
+	g_autofree gchar *again = read_text(cj);
+	CU_ASSERT_TRUE(g_utf8_validate(again, -1, NULL));
+}
+
 /* --progress on a pipe: one line per ended run, the same text whatever
  * order the runs end in; without it (stderr is a pipe here) and with
  * --quiet, none. */
@@ -462,6 +502,7 @@ void lb_test_register(void)
 	CU_add_test(s, "test_changed_base_refused", test_changed_base_refused);
 	CU_add_test(s, "test_other_commit_warns", test_other_commit_warns);
 	CU_add_test(s, "test_remembered_set_merge", test_remembered_set_merge);
+	CU_add_test(s, "test_file_name_not_utf8", test_file_name_not_utf8);
 	CU_add_test(s, "test_progress_forced", test_progress_forced);
 	CU_add_test(s, "test_slurm_submit_with_merge_job", test_slurm_submit_with_merge_job);
 }
