@@ -88,10 +88,20 @@ static bool check_names(struct scenario_ctx *c, GError **err)
 				    scenario_origin(c, g, NULL), g, hint);
 			return false;
 		}
-		if (strcmp(g, "sweep") == 0)
-			continue; /* its keys are group.key names, checked with the sweep */
 		gsize nk = 0;
 		g_auto(GStrv) ks = g_key_file_get_keys(c->kf, g, &nk, NULL);
+		/* every value is text in run.json, campaign.json and the CSVs */
+		for (gsize j = 0; j < nk; j++) {
+			g_autofree gchar *v = g_key_file_get_value(c->kf, g, ks[j], NULL);
+			if (v && !g_utf8_validate(v, -1, NULL)) {
+				g_autofree gchar *shown = g_utf8_make_valid(v, -1);
+				scenario_value_error(err, scenario_origin(c, g, ks[j]), g, ks[j], shown,
+						     "not UTF-8 text (a result file carries every value as text)");
+				return false;
+			}
+		}
+		if (strcmp(g, "sweep") == 0)
+			continue; /* its keys are group.key names, checked with the sweep */
 		for (gsize j = 0; j < nk; j++) {
 			if (!scenario_key_known(g, ks[j])) {
 				g_autofree gchar *hint = scenario_suggest_key(g, ks[j]);

@@ -164,6 +164,14 @@ static void test_hash_in_values(void)
 	CU_ASSERT_PTR_NOT_NULL(err && strstr(err->message, "[output] dir = \"\": must not be empty (the value is empty: a "
 							   "'#' at its start or after a blank begins a comment)"));
 	g_clear_error(&err);
+	/* a value that is not UTF-8 text (it went into run.json raw) */
+	CU_ASSERT_PTR_NULL(load("[scenario]\nname = a\xff\n", NULL, &err));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err->message, "[scenario] name = \"a\xef\xbf\xbd\": not UTF-8 text (a result "
+							   "file carries every value as text)"));
+	g_clear_error(&err);
+	CU_ASSERT_PTR_NULL(load("[sweep]\nrouter.failover = hold;b\xff" "d\n", NULL, &err));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err->message, "[sweep] router.failover = \"hold;b\xef\xbf\xbd" "d\": not UTF-8"));
+	g_clear_error(&err);
 	/* a '#' inside a word is part of the value and round-trips */
 	const char *const inside[] = {"output.dir=results/run#2", "scenario.name=a#b", NULL};
 	struct scenario *sc = load(NULL, inside, &err);
