@@ -29,6 +29,11 @@ void test_routers(void)
 	CU_ASSERT_EQUAL(sc->failures[0].node, -1);
 	CU_ASSERT_EQUAL(sc->failures[1].router, 0);
 	CU_ASSERT_EQUAL(sc->failures[1].node, 3);
+	/* [router] resilient_idle_timer unset: the kernel's default for a
+	 * resilient nexthop group, net/ipv4/nexthop.c NH_RES_DEFAULT_IDLE_TIMER
+	 * = 120 x HZ, i.e. 120 s */
+	CU_ASSERT_EQUAL(sc->resilient_idle_timer_ns, UINT64_C(120000000000));
+	CU_ASSERT_EQUAL(sc->resilient_unbalanced_timer_ns, 0); /* NH_RES_DEFAULT_UNBALANCED_TIMER */
 	/* describe's text loads back as the same scenario (per-router hashes included) */
 	g_autofree gchar *d = scenario_describe(sc);
 	g_autofree gchar *again_path = g_build_filename(dir, "again.ini", NULL);
