@@ -174,7 +174,19 @@ static void test_router_link(void)
  *     (router 1's row in router_load.csv is 0);
  *   - from router 1's install + 100 ms to the end, router 1 forwards its
  *     share of the stage's hash-threshold ECMP, 1/R = 1/2 of the flows:
- *     within [0.35, 0.65] of the routers' packets per bin. */
+ *     within [0.35, 0.65] of the routers' packets per bin;
+ *   - the stage takes router 1 back on its first advertisement, before
+ *     router 1 has learned the VIP (doc/model.md, "A router recovery"):
+ *     the flows it hashes to router 1 meanwhile are lost as no_route,
+ *       gap = (d + c + a + p + f) - (d_up + c_up)
+ *     (router 1's first install: the nodes' advertisements over the uplink,
+ *     delay d, serialisation c of 64 bytes, advertise_delay a, then its
+ *     processing_delay p and fib_install_delay f; the stage's re-add: its
+ *     link's delay d_up and serialisation c_up), 51 ms here, within 10 us;
+ *       drop_no_route = R_tot x s x gap,
+ *     R_tot the stage's rate (router 0's over the 200 ms before the
+ *     recovery: it carries everything then), s router 1's mean share after;
+ *     bound +-15% + 2 packets (Poisson ~4% at ~800, the rate's drift). */
 static void test_router_recover(void)
 {
 	const char *const sets[] = {"scenario.duration=4.5s", "failure.3.kind=router-recover", "failure.3.at=3.5s",
@@ -219,12 +231,33 @@ static void test_router_recover(void)
 		r0_down += router_sum(l, b, 0, N);
 	}
 	double lo = 1, hi = 0;
+	uint64_t sum0 = 0, sum1 = 0;
 	for (size_t b = bin_first(l, r1_install + 100 * LB_NS_PER_MS); b < l->n_bins; b++) {
 		uint64_t a = router_sum(l, b, 0, N), c = router_sum(l, b, 1, N);
 		double x = a + c ? (double)c / (double)(a + c) : 0;
 		lo = MIN(lo, x);
 		hi = MAX(hi, x);
+		sum0 += a;
+		sum1 += c;
 	}
+	const struct scenario *sc = r.sc;
+	double ctl = 64 * 8.0;
+	double gap_closed = e2e_seconds(sc->uplink_delay_ns + sc->advertise_delay_ns + sc->processing_delay_ns +
+					sc->fib_install_delay_ns) +
+			    ctl / (double)sc->uplink_rate_bps - e2e_seconds(sc->upstream_delay_ns) -
+			    ctl / (double)sc->upstream_rate_bps;
+	double gap = e2e_seconds(r1_install - stage_with);
+	uint64_t r0_before = 0;
+	for (size_t b = bin_first(l, t_rec - 200 * LB_NS_PER_MS); b < bin_end(l, t_rec); b++)
+		r0_before += router_sum(l, b, 0, N);
+	double R_tot = (double)r0_before / 0.2, s_share = (double)sum1 / (double)MAX(1, sum0 + sum1);
+	double expect = R_tot * s_share * gap_closed, got = (double)r.m.total.drop[SIM_DROP_NO_ROUTE];
+	fprintf(stderr, "\n  router-recover: no_route %.0f vs R_tot x s x gap = %.0f/s x %.3f x %.6f s = %.0f "
+			"(gap measured %.6f s)",
+		got, R_tot, s_share, gap_closed, expect, gap);
+	CU_ASSERT(fabs(gap - gap_closed) <= 1e-5);
+	CU_ASSERT(fabs(got - expect) <= 0.15 * expect + 2);
+	CU_ASSERT(got > 0); /* the stage re-adds router 1 before it holds a route */
 	fprintf(stderr,
 		"\n  router-recover: stage without router 1 at %.6f s, with it again at %.6f s; router 1 installs "
 		"{0,1,3} at %.6f s; while down router 0 forwarded %" G_GUINT64_FORMAT ", router 1 %" G_GUINT64_FORMAT
