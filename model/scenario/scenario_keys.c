@@ -83,7 +83,11 @@ const struct keydef scenario_keys[] = {
 	K("router", "ecmp_hash_seed", K_SEED, ecmp_hash_seed, "0x1", .max = UINT32_MAX, .hex = true),
 	K("router", "linux_hash_policy", K_UINT, linux_hash_policy, "1", .max = 1),
 	K("router", "resilient_buckets", K_UINT, resilient_buckets, "128", .max = UINT32_MAX, .unit = "buckets"),
-	K("router", "resilient_idle_timer", K_DUR, resilient_idle_timer_ns, "1s", .max = TMAX),
+	/* both resilient kinds: the Linux kernel's default idle timer,
+	 * net/ipv4/nexthop.c NH_RES_DEFAULT_IDLE_TIMER = 120 * HZ (kernel commit
+	 * a2601e2b1e7e; `ip nexthop show` prints idle_timer 120 for a group
+	 * created without one) */
+	K("router", "resilient_idle_timer", K_DUR, resilient_idle_timer_ns, "120s", .max = TMAX),
 	K("router", "resilient_unbalanced_timer", K_DUR, resilient_unbalanced_timer_ns, "0s", .max = TMAX),
 	K("router", "refresh_interval", K_DUR, refresh_interval_ns, "10s", .min = 1, .max = TMAX),
 	K("router", "hold_time", K_DUR, hold_time_ns, "40s", .min = 1, .max = TMAX),

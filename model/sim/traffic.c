@@ -11,8 +11,10 @@
  * Sources: random 10.0.0.0/8 (IPv4) or fd00::/8 (IPv6) addresses and ports
  * 1024..65535; destination the VIP, port 80.
  *
- * A flow whose packet is dropped as no_state is broken: its connection would
- * be reset, so the client stops sending on it at that instant.
+ * A flow whose packet is dropped as no_state is broken (net_flow_broken).  A
+ * TCP connection would be reset, so its client stops sending on it at that
+ * instant; a UDP sender never learns of the break and goes on sending until
+ * the flow's end, each later packet dropped and counted by cause (issue 12).
  *
  * Sending (a performance choice, not a model change): every flow sends at
  * the same constant interval, so the order of the flows' next sends is the

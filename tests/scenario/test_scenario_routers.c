@@ -29,6 +29,11 @@ void test_routers(void)
 	CU_ASSERT_EQUAL(sc->failures[0].node, -1);
 	CU_ASSERT_EQUAL(sc->failures[1].router, 0);
 	CU_ASSERT_EQUAL(sc->failures[1].node, 3);
+	/* [router] resilient_idle_timer unset: the kernel's default for a
+	 * resilient nexthop group, net/ipv4/nexthop.c NH_RES_DEFAULT_IDLE_TIMER
+	 * = 120 x HZ, i.e. 120 s */
+	CU_ASSERT_EQUAL(sc->resilient_idle_timer_ns, UINT64_C(120000000000));
+	CU_ASSERT_EQUAL(sc->resilient_unbalanced_timer_ns, 0); /* NH_RES_DEFAULT_UNBALANCED_TIMER */
 	/* describe's text loads back as the same scenario (per-router hashes included) */
 	g_autofree gchar *d = scenario_describe(sc);
 	g_autofree gchar *again_path = g_build_filename(dir, "again.ini", NULL);
@@ -66,10 +71,45 @@ void test_routers(void)
 		CU_ASSERT_STRING_EQUAL(msg, bad[i].rest);
 		g_error_free(err);
 	}
+	/* router-link-up: the same keys and checks as router-link-down */
+	const char *const up_ok[] = {"failure.2.kind=router-link-up", NULL};
+	struct scenario *up = load_ok(path, up_ok);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(up);
+	CU_ASSERT_EQUAL(up->failures[1].kind, LB_FAIL_ROUTER_LINK_UP);
+	CU_ASSERT_EQUAL(up->failures[1].router, 0);
+	CU_ASSERT_EQUAL(up->failures[1].node, 3);
+	scenario_free(up);
+	const char *const up_router[] = {"failure.2.kind=router-link-up", "failure.2.router=2", NULL};
+	expect_err(path, up_router, SCENARIO_ERROR_VALUE, "--set",
+		   "[failure.2] router = \"2\": router 2 is out of range 0..1 (router.count = 2)");
+	static const char up_far[] = "[router]\ncount = 2\n[failure.1]\nat = 1s\nkind = router-link-up\nrouter = 2\n"
+				     "node = 1\n";
+	CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, up_far, -1, NULL));
+	expect_err(path, NULL, SCENARIO_ERROR_VALUE, NULL,
+		   "[failure.1] router = \"2\": router 2 is out of range 0..1 (router.count = 2)");
+	static const char up_node[] = "[router]\ncount = 2\n[failure.1]\nat = 1s\nkind = router-link-up\nrouter = 1\n"
+				      "node = 4\n";
+	CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, up_node, -1, NULL));
+	expect_err(path, NULL, SCENARIO_ERROR_VALUE, NULL, "[failure.1] node = \"4\": node 4 is out of range 0..3");
 	/* a missing router key */
 	static const char missing[] = "[router]\ncount = 2\n[failure.1]\nat = 1s\nkind = router-recover\n";
 	CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, missing, -1, NULL));
 	expect_err(path, NULL, SCENARIO_ERROR_VALUE, NULL, "[failure.1] router: missing (kind router-recover needs it)");
+	/* router-link-down / -up name one link: router and node, each required */
+	static const char *const link_kinds[] = {"router-link-down", "router-link-up"};
+	for (size_t i = 0; i < G_N_ELEMENTS(link_kinds); i++) {
+		g_autofree gchar *no_node =
+			g_strdup_printf("[router]\ncount = 2\n[failure.1]\nat = 1s\nkind = %s\nrouter = 1\n", link_kinds[i]);
+		g_autofree gchar *want_node = g_strdup_printf("[failure.1] node: missing (kind %s needs it)", link_kinds[i]);
+		CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, no_node, -1, NULL));
+		expect_err(path, NULL, SCENARIO_ERROR_VALUE, NULL, want_node);
+		g_autofree gchar *no_router =
+			g_strdup_printf("[router]\ncount = 2\n[failure.1]\nat = 1s\nkind = %s\nnode = 1\n", link_kinds[i]);
+		g_autofree gchar *want_router =
+			g_strdup_printf("[failure.1] router: missing (kind %s needs it)", link_kinds[i]);
+		CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, no_router, -1, NULL));
+		expect_err(path, NULL, SCENARIO_ERROR_VALUE, NULL, want_router);
+	}
 	g_remove(again_path);
 	g_remove(path);
 	g_rmdir(dir);
