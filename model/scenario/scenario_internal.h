@@ -48,6 +48,7 @@ struct keydef {
 	enum kprofile profile;             /* a key only that profile uses */
 	const char *unit;                  /* the unit of a plain number, for describe's comments */
 	bool auto_ok;                      /* K_UINT, K_DUR: "auto" is accepted, stored as 0, resolved by the loader */
+	bool path;                         /* K_STR: a file path, any bytes (result files show it as UTF-8) */
 };
 
 extern const struct keydef scenario_keys[];

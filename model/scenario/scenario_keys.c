@@ -121,7 +121,7 @@ const struct keydef scenario_keys[] = {
 	K("traffic", "initial_flows", K_UINT, initial_flows, "10000", .max = UINT32_MAX, .unit = "flows"),
 	K("traffic", "packet_rate", K_DBL, packet_rate, "50", .excl = true, .unit = "packets/s per flow"),
 	K("traffic", "packet_size", K_UINT, packet_size, "1000", .min = 64, .max = 9000, .unit = "bytes"),
-	K("output", "dir", K_STR, output_dir, NULL),
+	K("output", "dir", K_STR, output_dir, NULL, .path = true),
 	K("output", "flows", K_BOOL, flows, "off"),
 	K("output", "pcap", K_BOOL, pcap, "off"),
 };
