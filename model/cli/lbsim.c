@@ -166,6 +166,14 @@ static void print_summary(const struct scenario *sc, const struct sim_metrics *m
 	expect_first_failure(sc, &x);
 	if ((!x.has_failure || sc->nodes < 2) && !x.has_router_failure)
 		return;
+	/* the closed forms take the router's and the cluster's hashes as
+	 * independent: say so when they are one function (doc/model.md, "Hash
+	 * polarisation") */
+	for (unsigned r = 0; r < sc->router_count; r++)
+		if (sc->routers[r].ecmp_hash == sc->flow_hash && sc->routers[r].ecmp_hash_seed == sc->flow_hash_seed)
+			printf("  note: router %u's ECMP hash is the cluster's flow hash (%s, seed 0x%" PRIx32
+			       "): the closed forms assume independent hashes (hash polarisation, doc/model.md)\n",
+			       r, lb_hash_kind_name(sc->flow_hash), sc->flow_hash_seed);
 	printf("  %-22s %12s %12s %7s\n", "measured vs expected", "measured", "expected", "bound");
 	for (int k = 0; k < EXP_N; k++) {
 		enum expect_figure i = expect_print_order[k];
@@ -174,12 +182,17 @@ static void print_summary(const struct scenario *sc, const struct sim_metrics *m
 		if (isnan(f->value))
 			continue;
 		bool ok = expect_agrees(f, got);
-		printf("  %-22s %12.6g %12.6g %6.0f%%%s%s%s\n", expect_column[i], got, f->value, f->tolerance * 100,
+		/* beyond 25% but within the figure's own bound (what one run's
+		 * timer phases and flow draws may move it): said, not flagged */
+		double off = f->value != 0 ? (got - f->value) / fabs(f->value) : 0;
+		g_autofree gchar *note = ok && fabs(off) > 0.25 && fabs(got - f->value) > f->slack
+						 ? g_strdup_printf("  off by %+.0f%%, within one run's spread", off * 100)
+						 : g_strdup("");
+		printf("  %-22s %12.6g %12.6g %6.0f%%%s%s%s%s\n", expect_column[i], got, f->value, f->tolerance * 100,
 		       !expect_is_time(i)     ? ""
 		       : expect_is_router(i) ? "  (s after the router crash)"
 					     : "  (s after t_fail)",
-		       ok ? "" : "  DIVERGES: ",
-		       ok ? "" : expect_reason(i, f, got));
+		       note, ok ? "" : "  DIVERGES: ", ok ? "" : expect_reason(i, f, got));
 	}
 }
 

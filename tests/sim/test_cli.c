@@ -77,6 +77,19 @@ static void test_run_writes_results(void)
 	}
 	g_autofree gchar *tmp = g_build_filename(out_dir, "rep0.tmp", NULL);
 	CU_ASSERT_FALSE(g_file_test(tmp, G_FILE_TEST_EXISTS));
+	/* run prints measured against expected, and says when the router's and
+	 * the cluster's hashes are one function (the closed forms assume
+	 * independent ones) */
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "measured vs expected"));
+	CU_ASSERT_PTR_NULL(out && strstr(out, "note: router 0's ECMP hash"));
+	g_autofree gchar *pol_dir = g_build_filename(tmpdir, "polarised", NULL);
+	const char *pol[] = {"run", "scenarios/default.ini", "--set", "scenario.duration=1500ms", "--set",
+			     "cluster.flow_hash=toeplitz", "--set", "cluster.flow_hash_seed=1", "-o", pol_dir, NULL};
+	g_autofree gchar *pout = NULL;
+	CU_ASSERT_EQUAL(lbsim(pol, &pout, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(pout && strstr(pout, "  note: router 0's ECMP hash is the cluster's flow hash (toeplitz, "
+						    "seed 0x1): the closed forms assume independent hashes (hash "
+						    "polarisation, doc/model.md)\n"));
 	/* describe prints the closed-form expectation */
 	const char *d[] = {"describe", "scenarios/default.ini", NULL};
 	g_autofree gchar *dout = NULL, *derr = NULL;
