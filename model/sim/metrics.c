@@ -54,9 +54,9 @@ void metrics_clear(struct sim_metrics *m)
 	memset(m, 0, sizeof *m);
 }
 
-void metrics_failure(struct sim_metrics *m, uint64_t t_ns, int kind, int node)
+void metrics_failure(struct sim_metrics *m, uint64_t t_ns, int kind, int node, int router)
 {
-	struct sim_failure_stats f = {.at_ns = t_ns, .kind = (uint8_t)kind, .node = node};
+	struct sim_failure_stats f = {.at_ns = t_ns, .kind = (uint8_t)kind, .node = node, .router = router};
 	for (int i = 0; i < SIM_DROP_N; i++)
 		f.first_drop_ns[i] = f.last_drop_ns[i] = LB_TIME_NEVER;
 	g_array_append_val(m->failures, f);

@@ -83,6 +83,7 @@ struct sim_failure_stats {
 	uint64_t at_ns;
 	uint8_t kind; /* enum lb_failure_kind */
 	int node;     /* -1: not node-specific */
+	int router;   /* router-*: the router K; -1 otherwise */
 	uint64_t drop[SIM_DROP_N];
 	uint64_t first_drop_ns[SIM_DROP_N], last_drop_ns[SIM_DROP_N];
 };
@@ -143,7 +144,7 @@ static inline struct sim_node_bin *metrics_node_bin(struct sim_metrics *m, uint6
 double metrics_peak_node_share(const struct sim_metrics *m, uint64_t t0);
 
 /* A failure or repair of the scenario happened: drops from now on count for it. */
-void metrics_failure(struct sim_metrics *m, uint64_t t_ns, int kind, int node);
+void metrics_failure(struct sim_metrics *m, uint64_t t_ns, int kind, int node, int router);
 void metrics_sent(struct sim_metrics *m, uint64_t t_ns);
 void metrics_delivered(struct sim_metrics *m, uint64_t t_ns);
 /* router: the router that had forwarded the packet, or >= n_routers for none. */

@@ -322,7 +322,7 @@ static GString *failures_csv(const struct scenario *sc, const struct sim_metrics
 		g_string_append_printf(out, ",drop_%s", sim_drop_names[c]);
 	for (int c = 0; c < SIM_DROP_N; c++)
 		g_string_append_printf(out, ",window_%s_s", sim_drop_names[c]);
-	g_string_append(out, ",t_detect_s,t_readvertise_s,t_install_s,t_restore_s\n");
+	g_string_append(out, ",t_detect_s,t_readvertise_s,t_install_s,t_restore_s,router\n");
 	char t[32];
 	/* events are logged as they happen, so in time order, like the
 	 * failures: each failure's span is then found by one pass (the scan of
@@ -376,6 +376,9 @@ static GString *failures_csv(const struct scenario *sc, const struct sim_metrics
 		}
 		for (int k = 0; k < 4; k++)
 			g_string_append_printf(out, ",%s", output_seconds(t, times[k]));
+		g_string_append_c(out, ',');
+		if (f->router >= 0)
+			g_string_append_printf(out, "%d", f->router);
 		g_string_append_c(out, '\n');
 	}
 	return out;

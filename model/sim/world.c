@@ -125,7 +125,7 @@ static void failure_fire(void *user)
 		w->failed_node = f->node;
 	}
 	bool nodes = lb_failure_info(f->kind)->uses & LB_FAILURE_USES_NODES;
-	metrics_failure(&w->m, now, f->kind, f->node);
+	metrics_failure(&w->m, now, f->kind, f->node, f->router);
 	metrics_event_x(&w->m, now, nodes ? -1 : f->node, SIM_EV_FAILURE, f->kind,
 			f->kind == LB_FAIL_LOSSY ? (int64_t)(f->loss * 1e6) : -1, nodes, f->partition_nodes, f->router);
 	switch (f->kind) {

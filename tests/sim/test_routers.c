@@ -268,6 +268,28 @@ static void test_router_recover(void)
 	CU_ASSERT_EQUAL(r1_down, 0);
 	CU_ASSERT(lo >= 0.35 && hi <= 0.65);
 	CU_ASSERT_EQUAL(r.m.total.drop[SIM_DROP_ROUTER_DOWN], 0); /* immediate: nothing sent to it while down */
+	/* failures.csv names the router of each router failure (node empty) and
+	 * no router for a node's: crash of node 2, router-crash and
+	 * router-recover of router 1 */
+	g_autofree gchar *fcsv = e2e_slurp(out, "failures.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fcsv);
+	g_auto(GStrv) rows = g_strsplit(fcsv, "\n", -1);
+	CU_ASSERT_FATAL(g_strv_length(rows) == 5); /* header, 3 rows, "" */
+	g_auto(GStrv) head = g_strsplit(rows[0], ",", -1);
+	int col_router = -1, col_node = -1, col_kind = -1;
+	for (int i = 0; head[i]; i++) {
+		col_router = strcmp(head[i], "router") == 0 ? i : col_router;
+		col_node = strcmp(head[i], "node") == 0 ? i : col_node;
+		col_kind = strcmp(head[i], "kind") == 0 ? i : col_kind;
+	}
+	CU_ASSERT_FATAL(col_router >= 0 && col_node >= 0 && col_kind >= 0);
+	static const char *const want[3][3] = {{"crash", "2", ""}, {"router-crash", "", "1"}, {"router-recover", "", "1"}};
+	for (int i = 0; i < 3; i++) {
+		g_auto(GStrv) c = g_strsplit(rows[i + 1], ",", -1);
+		CU_ASSERT_STRING_EQUAL(c[col_kind], want[i][0]);
+		CU_ASSERT_STRING_EQUAL(c[col_node], want[i][1]);
+		CU_ASSERT_STRING_EQUAL(c[col_router], want[i][2]);
+	}
 	g_free(l);
 	e2e_run_free(&r);
 	lb_test_rmtree(tmp);
