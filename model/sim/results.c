@@ -7,6 +7,9 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -188,14 +191,45 @@ static gboolean unlink_summary(const struct results *res, GError **err)
 	return TRUE;
 }
 
+/* The commit's filesystem steps, numbered from 0 in the order they run
+ * (results.h lists them), and the test-only hook that kills the process
+ * just before one of them. */
+struct commit_steps {
+	gint64 next, die_at; /* die_at -1: no hook */
+};
+
+static void commit_steps_init(struct commit_steps *st)
+{
+	const char *v = getenv(RESULTS_TEST_DIE_AT_COMMIT_STEP);
+	st->next = 0;
+	st->die_at = -1;
+	if (v && !g_ascii_string_to_signed(v, 10, 0, G_MAXINT, &st->die_at, NULL))
+		st->die_at = -1;
+}
+
+/* Before each step: the hook's death, as kill -9 (no handler, no atexit). */
+static void commit_step(struct commit_steps *st)
+{
+	if (st->next++ == st->die_at) {
+		raise(SIGKILL);
+		_exit(128 + SIGKILL);
+	}
+}
+
 gboolean results_commit(struct results *res, const char *summary, gsize len, GError **err)
 {
 	g_autofree gchar *final_summary = g_build_filename(res->dir, "summary.csv", NULL);
 	g_autofree gchar *tmp_summary = g_strdup_printf("%s.tmp-%ld", final_summary, (long)getpid());
-	if (res->whole && !g_file_set_contents(tmp_summary, summary, (gssize)len, err))
-		return FALSE;
+	struct commit_steps st;
+	commit_steps_init(&st);
+	if (res->whole) {
+		commit_step(&st);
+		if (!g_file_set_contents(tmp_summary, summary, (gssize)len, err))
+			return FALSE;
+	}
 	/* from here until the last rename the directory has no summary.csv:
 	 * no complete set */
+	commit_step(&st);
 	if (!unlink_summary(res, err))
 		return FALSE;
 	for (uint32_t r = res->first; r < res->last; r++) {
@@ -203,8 +237,10 @@ gboolean results_commit(struct results *res, const char *summary, gsize len, GEr
 		if (!*s)
 			continue;
 		g_autofree gchar *final = g_strdup_printf("%s/rep%" PRIu32, res->dir, r);
+		commit_step(&st);
 		if (!results_remove_tree(final, err))
 			return FALSE;
+		commit_step(&st);
 		if (g_rename(*s, final) != 0)
 			return set_errno(err, *s, "cannot rename into place");
 		g_clear_pointer(s, g_free);
@@ -219,12 +255,88 @@ gboolean results_commit(struct results *res, const char *summary, gsize len, GEr
 			/* only what a run wrote (a user's own rep7/ in -o's directory stays) */
 			g_autofree gchar *p = g_build_filename(res->dir, name, NULL);
 			g_autofree gchar *json = g_build_filename(p, "run.json", NULL);
-			if (g_file_test(json, G_FILE_TEST_IS_REGULAR) && !results_remove_tree(p, err))
+			if (!g_file_test(json, G_FILE_TEST_IS_REGULAR))
+				continue;
+			commit_step(&st);
+			if (!results_remove_tree(p, err))
 				return FALSE;
 		}
 	}
+	commit_step(&st);
 	if (g_rename(tmp_summary, final_summary) != 0)
 		return set_errno(err, tmp_summary, "cannot rename into place");
+	return TRUE;
+}
+
+/* The lines of a file, without their newlines (g_strfreev); NULL and err
+ * set when it cannot be read. */
+static gchar **read_lines(const char *path, GError **err)
+{
+	g_autofree gchar *text = NULL;
+	gsize len = 0;
+	if (!g_file_get_contents(path, &text, &len, err))
+		return NULL;
+	if (len > 0 && text[len - 1] == '\n')
+		text[len - 1] = '\0';
+	return g_strsplit(text, "\n", -1);
+}
+
+static gboolean incomplete(GError **why, GFileError code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static gboolean incomplete(GError **why, GFileError code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_propagate_error(why, g_error_new_valist(G_FILE_ERROR, (gint)code, fmt, ap));
+	va_end(ap);
+	return FALSE;
+}
+
+gboolean results_set_complete(const char *dir, GError **why)
+{
+	g_autofree gchar *manifest = g_build_filename(dir, "summary.csv", NULL);
+	if (!g_file_test(manifest, G_FILE_TEST_IS_REGULAR))
+		return incomplete(why, G_FILE_ERROR_NOENT,
+				  "%s: no summary.csv, so no complete result set (a run stopped while putting its "
+				  "set in place, or only single replications were run); run it again",
+				  dir);
+	g_auto(GStrv) rows = read_lines(manifest, why);
+	if (!rows)
+		return FALSE;
+	guint n = g_strv_length(rows);
+	if (n < 2)
+		return incomplete(why, G_FILE_ERROR_FAILED, "%s: no header and rows: not a complete result set",
+				  manifest);
+	guint reps = n - 1;
+	for (guint r = 0; r < reps; r++) {
+		g_autofree gchar *leaf = g_strdup_printf("rep%u", r);
+		g_autofree gchar *rep = g_build_filename(dir, leaf, NULL);
+		g_autofree gchar *json = g_build_filename(rep, "run.json", NULL);
+		g_autofree gchar *own = g_build_filename(rep, "summary.csv", NULL);
+		if (!g_file_test(json, G_FILE_TEST_IS_REGULAR) || !g_file_test(own, G_FILE_TEST_IS_REGULAR))
+			return incomplete(why, G_FILE_ERROR_NOENT,
+					  "%s: missing (or without its run.json or summary.csv) beside a summary.csv of "
+					  "%u rows: not a complete result set",
+					  rep, reps);
+		g_auto(GStrv) mine = read_lines(own, why);
+		if (!mine)
+			return FALSE;
+		if (g_strv_length(mine) != 2 || strcmp(mine[0], rows[0]) != 0 || strcmp(mine[1], rows[1 + r]) != 0)
+			return incomplete(why, G_FILE_ERROR_FAILED,
+					  "%s: does not match row %u of %s: a mixed or stale result set", own, r + 1,
+					  manifest);
+	}
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+	while (d && (name = g_dir_read_name(d))) {
+		uint64_t r;
+		if (!rep_name(name, NULL, &r) || r < reps)
+			continue;
+		g_autofree gchar *json = g_build_filename(dir, name, "run.json", NULL);
+		if (g_file_test(json, G_FILE_TEST_IS_REGULAR))
+			return incomplete(why, G_FILE_ERROR_FAILED,
+					  "%s/%s: a run's replication beyond the %u rows of %s: a stale result set", dir,
+					  name, reps, manifest);
+	}
 	return TRUE;
 }
 

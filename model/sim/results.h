@@ -44,12 +44,50 @@ struct results *results_open(const char *dir, uint32_t first, uint32_t last, boo
 const char *results_stage(struct results *res, uint32_t r, GError **err);
 
 /* Puts the staged replications in place (and, for a whole run, summary as
- * DIR/summary.csv, last); FALSE and err set on an I/O error. */
+ * DIR/summary.csv, last); FALSE and err set on an I/O error.
+ *
+ * Its filesystem steps, numbered from 0 in the order they run (a step is
+ * counted whether or not there was anything to remove):
+ *
+ *   whole run, staged rep<r>/ for r = 0..n-1, s stale rep<k>/ (k >= n,
+ *   holding run.json) in DIR: 3 + 2n + s steps
+ *     0          write summary.csv.tmp-<pid> (the new manifest, not in place)
+ *     1          unlink summary.csv            (the old set stops being one)
+ *     2 + 2i     remove the tree rep<i>/       (i = 0..n-1)
+ *     3 + 2i     rename rep<i>.tmp-<pid>/ to rep<i>/
+ *     2 + 2n + j remove the tree of the j-th stale rep<k>/ (j = 0..s-1)
+ *     2 + 2n + s rename summary.csv.tmp-<pid> to summary.csv (the new set is one)
+ *   one replication r: 3 steps
+ *     0 unlink summary.csv, 1 remove the tree rep<r>/, 2 rename rep<r>.tmp-<pid>/
+ *
+ * A kill before step 2 (whole run) leaves the old set; from step 2 on, no
+ * summary.csv until the last step makes the new set whole.  A tree's
+ * removal is one step: a kill inside it leaves no summary.csv either.
+ *
+ * Test-only: when the environment holds RESULTS_TEST_DIE_AT_COMMIT_STEP=k,
+ * the process kills itself with SIGKILL just before step k (no handler, no
+ * cleaning: as kill -9 would); k at or beyond the number of steps, or not a
+ * number, changes nothing.  tests/sim/test_results.c uses it to stop a run
+ * before every step in turn; never set it elsewhere. */
+#define RESULTS_TEST_DIE_AT_COMMIT_STEP "LBSIM_TEST_DIE_AT_COMMIT_STEP"
 gboolean results_commit(struct results *res, const char *summary, gsize len, GError **err);
 
 /* Removes what is staged and not committed, unlocks, and removes DIR when
  * results_open() created it and it is empty again.  NULL: no-op. */
 void results_close(struct results *res);
+
+/* Whether dir holds a complete result set, as a whole run's commit leaves
+ * it: DIR/summary.csv (the manifest) is there with a header and N >= 1
+ * rows; for r = 0..N-1, DIR/rep<r>/ holds run.json and a summary.csv whose
+ * header is the manifest's and whose one row is the manifest's row r + 1,
+ * byte for byte; and no rep<k>/ with k >= N holds a run.json (a user's own
+ * rep<k>/ without one, and staged rep<r>.tmp*, are ignored).  FALSE and why
+ * set (G_FILE_ERROR_NOENT: no summary.csv, or a rep<r>/ missing;
+ * G_FILE_ERROR_FAILED: a mixed or stale set; or the error reading a file)
+ * otherwise, the message naming the directory or file.  It takes no lock:
+ * a writer at work in dir may change it after the answer.  A campaign's
+ * runs/p<P>/ (runs of one replication each) has no summary.csv: FALSE. */
+gboolean results_set_complete(const char *dir, GError **why);
 
 /* Removes the tree at path (a file or a directory, symlinks not followed);
  * TRUE when nothing is left there. */

@@ -8,7 +8,10 @@
  * other rep<k>/ is there; without summary.csv the directory holds no
  * complete set (results.h), which is allowed only between a kill and the
  * next run.  Mixed (files of two runs) or stale (an old summary.csv beside
- * a new rep<r>/) sets fail. */
+ * a new rep<r>/) sets fail.
+ *
+ * results.c is compiled into this program (its meson target links only
+ * GLib and CUnit) for results_set_complete() and the commit's step hook. */
 #define _POSIX_C_SOURCE 200809L
 #include <CUnit/CUnit.h>
 #include <glib.h>
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "../cu_main.h"
+#include "../../model/sim/results.c"
 
 static gchar *tmpdir, *ini;
 
@@ -29,21 +33,32 @@ static const char scenario[] = "[scenario]\nname = kill\nduration = 400ms\nrepli
 #define REPS 3
 static const char *const seeds[] = {"11", "12"};
 static gchar *ref[2]; /* reference sets of seeds[0], seeds[1] */
+static gchar *ref2[2]; /* the same of 2 replications */
 static double ref_wall_s;
 static gboolean quiet; /* set_of() says nothing (a check expected to fail) */
 
-static GPid spawn_run(const char *dir, const char *seed, int *err_fd)
+/* lbsim run ini --quiet --seed seed [--set scenario.replications=reps]
+ * -o dir (reps 0: the scenario's), with envp (NULL: ours). */
+static GPid spawn_run_with(const char *dir, const char *seed, unsigned reps, gchar **envp, int *err_fd)
 {
-	const char *argv[] = {LBSIM_PATH, "run", ini, "--quiet", "--seed", seed, "-o", dir, NULL};
+	g_autofree gchar *set = g_strdup_printf("scenario.replications=%u", reps);
+	const char *argv[] = {LBSIM_PATH, "run", ini, "--quiet", "--seed", seed, "-o", dir, "--set", set, NULL};
+	if (reps == 0)
+		argv[8] = NULL;
 	GPid pid = 0;
 	GError *e = NULL;
 	GSpawnFlags fl = G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | (err_fd ? 0 : G_SPAWN_STDERR_TO_DEV_NULL);
-	if (!g_spawn_async_with_pipes(NULL, (gchar **)argv, NULL, fl, NULL, NULL, &pid, NULL, NULL, err_fd, &e)) {
+	if (!g_spawn_async_with_pipes(NULL, (gchar **)argv, envp, fl, NULL, NULL, &pid, NULL, NULL, err_fd, &e)) {
 		fprintf(stderr, "spawn: %s\n", e->message);
 		g_error_free(e);
 		return 0;
 	}
 	return pid;
+}
+
+static GPid spawn_run(const char *dir, const char *seed, int *err_fd)
+{
+	return spawn_run_with(dir, seed, 0, NULL, err_fd);
 }
 
 /* Waits for pid at most 120 s (then kills it: a hang fails); its exit
@@ -63,10 +78,15 @@ static int wait_bounded(GPid pid)
 	return -1;
 }
 
+static int run_sync_with(const char *dir, const char *seed, unsigned reps)
+{
+	GPid pid = spawn_run_with(dir, seed, reps, NULL, NULL);
+	return pid ? wait_bounded(pid) : -1;
+}
+
 static int run_sync(const char *dir, const char *seed)
 {
-	GPid pid = spawn_run(dir, seed, NULL);
-	return pid ? wait_bounded(pid) : -1;
+	return run_sync_with(dir, seed, 0);
 }
 
 static gboolean same_file(const char *a, const char *b)
@@ -89,16 +109,54 @@ static gboolean is_rep(const char *name, unsigned *r)
 	return TRUE;
 }
 
-/* What DIR holds: the index of the reference set it equals (0 or 1); -1
- * when it has no summary.csv (no complete set); -2 when it is mixed or stale
- * (a message says what).  leftovers: whether staged names (*.tmp*) are
- * allowed (right after a kill). */
-static int set_of(const char *dir, gboolean leftovers)
+/* Whether rep (a rep<r>/ in the directory checked) holds the files of
+ * want (the reference's rep<r>/) and no others: byte for byte, run.json by
+ * its seed (its wall time differs); a message for each that differs. */
+static int same_rep(const char *rep, const char *want, const char *seed)
+{
+	int bad = 0;
+	g_autoptr(GDir) d = g_dir_open(want, 0, NULL);
+	const char *name;
+	unsigned n_want = 0, n_have = 0;
+	while (d && (name = g_dir_read_name(d))) {
+		n_want++;
+		g_autofree gchar *a = g_build_filename(rep, name, NULL);
+		g_autofree gchar *b = g_build_filename(want, name, NULL);
+		if (strcmp(name, "run.json") == 0) {
+			g_autofree gchar *text = NULL;
+			g_autofree gchar *seed_line = g_strdup_printf("\"seed\": %s,", seed);
+			if (!g_file_get_contents(a, &text, NULL, NULL) || !strstr(text, seed_line)) {
+				fprintf(stderr, "\n  %s: not seed %s's", a, seed);
+				bad++;
+			}
+		} else if (!same_file(a, b)) {
+			fprintf(stderr, "\n  %s: not seed %s's (a mixed or stale set)", a, seed);
+			bad++;
+		}
+	}
+	g_autoptr(GDir) h = g_dir_open(rep, 0, NULL);
+	while (h && g_dir_read_name(h))
+		n_have++;
+	if (n_want == 0 || n_have != n_want) {
+		fprintf(stderr, "\n  %s: %u files, seed %s's reference has %u", rep, n_have, seed, n_want);
+		bad++;
+	}
+	return bad;
+}
+
+/* What DIR holds: the index k of the reference set refs[k] (a whole run of
+ * seed seed_of[k]; its replications are its rep<r>/) that it equals; -1
+ * when it has no summary.csv (no complete set); -2 when it is mixed or
+ * stale (a message says what).  leftovers: whether staged names (*.tmp*)
+ * are allowed (right after a kill). */
+static int set_among(const char *dir, const char *const *refs, const char *const *seed_of, int n_refs,
+		     gboolean leftovers)
 {
 	g_autofree gchar *sum = g_build_filename(dir, "summary.csv", NULL);
+	gboolean marked = g_file_test(sum, G_FILE_TEST_EXISTS);
 	int which = -1;
-	for (int k = 0; k < 2 && g_file_test(sum, G_FILE_TEST_EXISTS); k++) {
-		g_autofree gchar *rs = g_build_filename(ref[k], "summary.csv", NULL);
+	for (int k = 0; k < n_refs && marked; k++) {
+		g_autofree gchar *rs = g_build_filename(refs[k], "summary.csv", NULL);
 		if (same_file(sum, rs))
 			which = k;
 	}
@@ -122,46 +180,56 @@ static int set_of(const char *dir, gboolean leftovers)
 			bad++;
 			continue;
 		}
-		if (!g_file_test(sum, G_FILE_TEST_EXISTS))
+		if (!marked)
 			continue; /* no complete set: rep<r>/ of any run may be there */
-		if (which < 0 || r >= REPS) {
+		g_autofree gchar *want = which < 0 ? NULL : g_build_filename(refs[which], name, NULL);
+		if (which < 0 || !g_file_test(want, G_FILE_TEST_IS_DIR)) {
 			fprintf(stderr, "\n  %s/%s: beside a summary.csv of %s", dir, name,
 				which < 0 ? "neither reference" : "fewer replications");
 			bad++;
 			continue;
 		}
-		static const char *const files[] = {"summary.csv", "timeseries.csv", "nodes.csv", "events.csv",
-						    "failures.csv", "routers.csv", "router_load.csv"};
-		for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
-			g_autofree gchar *a = g_build_filename(dir, name, files[i], NULL);
-			g_autofree gchar *b = g_build_filename(ref[which], name, files[i], NULL);
-			if (!same_file(a, b)) {
-				fprintf(stderr, "\n  %s: not seed %s's (a mixed or stale set)", a, seeds[which]);
-				bad++;
-			}
-		}
-		g_autofree gchar *json = g_build_filename(dir, name, "run.json", NULL);
-		g_autofree gchar *text = NULL;
-		g_autofree gchar *want = g_strdup_printf("\"seed\": %s,", seeds[which]);
-		if (!g_file_get_contents(json, &text, NULL, NULL) || !strstr(text, want)) {
-			fprintf(stderr, "\n  %s: not seed %s's", json, seeds[which]);
-			bad++;
-		}
+		g_autofree gchar *have = g_build_filename(dir, name, NULL);
+		bad += same_rep(have, want, seed_of[which]);
 	}
-	if (g_file_test(sum, G_FILE_TEST_EXISTS)) {
-		for (unsigned r = 0; r < REPS; r++) {
-			g_autofree gchar *p = g_strdup_printf("%s/rep%u", dir, r);
-			if (!g_file_test(p, G_FILE_TEST_IS_DIR)) {
+	if (marked && which < 0) {
+		fprintf(stderr, "\n  %s: matches no reference", sum);
+		bad++;
+	} else if (marked) {
+		g_autoptr(GDir) w = g_dir_open(refs[which], 0, NULL);
+		while (w && (name = g_dir_read_name(w))) {
+			unsigned r;
+			g_autofree gchar *p = g_build_filename(dir, name, NULL);
+			if (is_rep(name, &r) && !g_file_test(p, G_FILE_TEST_IS_DIR)) {
 				fprintf(stderr, "\n  %s: missing beside summary.csv", p);
 				bad++;
 			}
 		}
-		if (which < 0) {
-			fprintf(stderr, "\n  %s: matches no reference", sum);
-			bad++;
-		}
 	}
 	return bad ? -2 : which;
+}
+
+/* set_among() the two reference sets of REPS replications, seeds[0] and
+ * seeds[1] */
+static int set_of(const char *dir, gboolean leftovers)
+{
+	return set_among(dir, (const char *const *)ref, seeds, 2, leftovers);
+}
+
+/* results_set_complete() agrees with the reference check s (set_among()):
+ * complete exactly when s names a reference (a mixed set, -2, is failed
+ * by its caller already). */
+static void check_complete_agrees(const char *dir, int s)
+{
+	if (s == -2)
+		return;
+	GError *why = NULL;
+	gboolean complete = results_set_complete(dir, &why);
+	CU_ASSERT_EQUAL(complete, s >= 0);
+	if (complete != (s >= 0))
+		fprintf(stderr, "\n  %s: results_set_complete() says %s (%s), the references %d", dir,
+			complete ? "complete" : "not complete", why ? why->message : "", s);
+	g_clear_error(&why);
 }
 
 static int setup(void)
@@ -180,6 +248,11 @@ static int setup(void)
 	}
 	ref_wall_s = g_timer_elapsed(t, NULL) / 2;
 	g_timer_destroy(t);
+	for (int k = 0; k < 2; k++) {
+		ref2[k] = g_strdup_printf("%s/ref-%s-2", tmpdir, seeds[k]);
+		if (run_sync_with(ref2[k], seeds[k], 2) != 0)
+			return 1;
+	}
 	fprintf(stderr, "\n  one run of %d replications: %.3f s", REPS, ref_wall_s);
 	return 0;
 }
@@ -187,8 +260,10 @@ static int setup(void)
 static int teardown(void)
 {
 	int rc = lb_test_rmtree(tmpdir);
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < 2; k++) {
 		g_free(ref[k]);
+		g_free(ref2[k]);
+	}
 	g_free(ini);
 	g_free(tmpdir);
 	return rc == 0 ? 0 : 1;
@@ -259,6 +334,7 @@ static void test_kill_at_random_points(void)
 		kill(pid, SIGKILL);
 		wait_bounded(pid);
 		int s = set_of(dir, TRUE);
+		check_complete_agrees(dir, s);
 		if (s == -2) {
 			mixed++;
 		} else if (s == -1) {
@@ -278,6 +354,226 @@ static void test_kill_at_random_points(void)
 	CU_ASSERT_EQUAL(mixed, 0);
 	CU_ASSERT_EQUAL(run_sync(dir, seeds[1 - have]), 0);
 	CU_ASSERT_EQUAL(set_of(dir, FALSE), 1 - have); /* nothing left over */
+}
+
+/* A copy of the tree src at dst (files and directories). */
+static gboolean copy_tree(const char *src, const char *dst)
+{
+	if (!g_file_test(src, G_FILE_TEST_IS_DIR)) {
+		g_autofree gchar *text = NULL;
+		gsize len = 0;
+		return g_file_get_contents(src, &text, &len, NULL) && g_file_set_contents(dst, text, (gssize)len, NULL);
+	}
+	if (g_mkdir_with_parents(dst, 0755) != 0)
+		return FALSE;
+	g_autoptr(GDir) d = g_dir_open(src, 0, NULL);
+	const char *name;
+	while (d && (name = g_dir_read_name(d))) {
+		g_autofree gchar *a = g_build_filename(src, name, NULL);
+		g_autofree gchar *b = g_build_filename(dst, name, NULL);
+		if (!copy_tree(a, b))
+			return FALSE;
+	}
+	return d != NULL;
+}
+
+/* A run of new_seed (new_reps replications) replaces the whole set of
+ * old_ref, and the hook (RESULTS_TEST_DIE_AT_COMMIT_STEP, results.h) kills
+ * it just before commit step k, for k = 0, 1, ... until a run completes:
+ * that k must be the commit's number of steps, 3 + 2n + s (results.h;
+ * n = new_reps, s = the old set's rep<k>/ beyond them).  After each death
+ * the directory holds the old set (a kill before step 2) or no summary.csv
+ * (from step 2 on), as results.h says; never a mixed or stale set, which
+ * set_among() finds file by file against the old reference and a clean
+ * reference of the new set; results_set_complete() agrees.  Then a normal
+ * run cleans what the dead one left and leaves the new set whole. */
+static void die_before_each_step(const char *label, const char *old_ref, const char *old_seed, unsigned old_reps,
+				 const char *new_ref, const char *new_seed, unsigned new_reps)
+{
+	const char *refs[] = {old_ref, new_ref}, *seed_of[] = {old_seed, new_seed};
+	unsigned stale = old_reps > new_reps ? old_reps - new_reps : 0;
+	int steps = 3 + 2 * (int)new_reps + (int)stale; /* results.h: a whole run's commit */
+	GString *states = g_string_new(NULL);
+	int k, mixed = 0;
+	for (k = 0; k < 64; k++) {
+		g_autofree gchar *dir = g_strdup_printf("%s/die-%s-%d", tmpdir, label, k);
+		CU_ASSERT_FATAL(copy_tree(old_ref, dir));
+		CU_ASSERT_EQUAL_FATAL(set_among(dir, refs, seed_of, 2, FALSE), 0);
+		g_autofree gchar *at = g_strdup_printf("%d", k);
+		gchar **env = g_environ_setenv(g_get_environ(), RESULTS_TEST_DIE_AT_COMMIT_STEP, at, TRUE);
+		GPid pid = spawn_run_with(dir, new_seed, new_reps, env, NULL);
+		g_strfreev(env);
+		CU_ASSERT_FATAL(pid != 0);
+		int rc = wait_bounded(pid);
+		if (rc == 0) {
+			CU_ASSERT_EQUAL(set_among(dir, refs, seed_of, 2, FALSE), 1);
+			check_complete_agrees(dir, 1);
+			lb_test_rmtree(dir);
+			break;
+		}
+		CU_ASSERT_EQUAL(rc, 128 + SIGKILL);
+		int s = set_among(dir, refs, seed_of, 2, TRUE);
+		check_complete_agrees(dir, s);
+		g_string_append_c(states, s == 0 ? 'o' : s == 1 ? 'n' : s == -1 ? '-' : 'X');
+		mixed += s == -2;
+		/* results.h: the old set before step 2, then no summary.csv */
+		CU_ASSERT_EQUAL(s, k < 2 ? 0 : -1);
+		/* the next run (no hook) cleans up and puts the new set in */
+		CU_ASSERT_EQUAL(run_sync_with(dir, new_seed, new_reps), 0);
+		int after = set_among(dir, refs, seed_of, 2, FALSE);
+		CU_ASSERT_EQUAL(after, 1);
+		check_complete_agrees(dir, after);
+		lb_test_rmtree(dir);
+	}
+	fprintf(stderr,
+		"\n  %s: %u replications of seed %s replaced by %u of seed %s: killed before steps 0..%d, "
+		"the directory after each (o old set, - no summary.csv, n new, X mixed): %s; step %d: "
+		"completed",
+		label, old_reps, old_seed, new_reps, new_seed, k - 1, states->str, k);
+	CU_ASSERT_EQUAL(k, steps); /* every step was covered, and there are as many as results.h says */
+	CU_ASSERT_EQUAL(mixed, 0);
+	g_string_free(states, TRUE);
+}
+
+/* Fewer replications (the stale rep2/'s removal is a step) and more (a
+ * rep2/ to remove that is not there is one too). */
+static void test_die_before_each_commit_step(void)
+{
+	die_before_each_step("3to2", ref[0], seeds[0], REPS, ref2[1], seeds[1], 2);
+	die_before_each_step("2to3", ref2[0], seeds[0], 2, ref[1], seeds[1], REPS);
+}
+
+/* results_set_complete(dir) is expect; when FALSE, its error has code and
+ * a message holding needle. */
+static void expect_complete(const char *dir, gboolean expect, gint code, const char *needle)
+{
+	GError *why = NULL;
+	gboolean got = results_set_complete(dir, &why);
+	CU_ASSERT_EQUAL(got, expect);
+	if (expect) {
+		CU_ASSERT_PTR_NULL(why);
+	} else if (why) {
+		CU_ASSERT_EQUAL(why->code, code);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why->message, needle));
+		if (!strstr(why->message, needle))
+			fprintf(stderr, "\n  %s: \"%s\" lacks \"%s\"", dir, why->message, needle);
+	} else {
+		CU_FAIL("no error set");
+	}
+	if (got != expect)
+		fprintf(stderr, "\n  %s: results_set_complete() %s (%s)", dir, got ? "TRUE" : "FALSE",
+			why ? why->message : "");
+	g_clear_error(&why);
+}
+
+/* A fresh copy of seed 11's reference set of 3 replications, the n-th. */
+static gchar *fresh_set(int n)
+{
+	gchar *dir = g_strdup_printf("%s/complete-%d", tmpdir, n);
+	CU_ASSERT_FATAL(copy_tree(ref[0], dir));
+	return dir;
+}
+
+/* results_set_complete() on sets made by hand from the reference sets:
+ * whole ones pass (leftovers of killed runs and a user's own rep9/ do not
+ * count); a missing manifest, a missing, mixed or stale replication, or a
+ * manifest of other rows fail, naming the file. */
+static void test_set_complete(void)
+{
+	const gint noent = G_FILE_ERROR_NOENT, failed = G_FILE_ERROR_FAILED;
+	int n = 0;
+	{
+		g_autofree gchar *dir = fresh_set(n++);
+		expect_complete(dir, TRUE, 0, "");
+		/* what killed runs leave, and a user's own directory */
+		g_autofree gchar *staged = g_build_filename(dir, "rep0.tmp-77", NULL);
+		CU_ASSERT(copy_tree(ref[1], staged));
+		g_autofree gchar *staged_sum = g_build_filename(dir, "summary.csv.tmp-77", NULL);
+		CU_ASSERT(g_file_set_contents(staged_sum, "x\n", -1, NULL));
+		g_autofree gchar *mine = g_build_filename(dir, "rep9", NULL);
+		g_autofree gchar *mine_sum = g_build_filename(mine, "summary.csv", NULL);
+		CU_ASSERT(g_mkdir(mine, 0755) == 0);
+		CU_ASSERT(g_file_set_contents(mine_sum, "mine\n", -1, NULL));
+		expect_complete(dir, TRUE, 0, "");
+		/* without a run.json, rep9/ is the user's; with one, a stale run's */
+		g_autofree gchar *json = g_build_filename(dir, "rep0", "run.json", NULL);
+		g_autofree gchar *mine_json = g_build_filename(mine, "run.json", NULL);
+		CU_ASSERT(copy_tree(json, mine_json));
+		expect_complete(dir, FALSE, failed, "rep9: a run's replication beyond the 3 rows");
+	}
+	{
+		g_autofree gchar *dir = fresh_set(n++);
+		g_autofree gchar *sum = g_build_filename(dir, "summary.csv", NULL);
+		CU_ASSERT(g_unlink(sum) == 0); /* the state a kill inside the commit leaves */
+		expect_complete(dir, FALSE, noent, "no summary.csv");
+	}
+	{
+		/* a mixed set: rep1/ of the other seed beside seed 11's manifest */
+		g_autofree gchar *dir = fresh_set(n++);
+		g_autofree gchar *rep1 = g_build_filename(dir, "rep1", NULL);
+		g_autofree gchar *other = g_build_filename(ref[1], "rep1", NULL);
+		CU_ASSERT(lb_test_rmtree(rep1) == 0);
+		CU_ASSERT(copy_tree(other, rep1));
+		expect_complete(dir, FALSE, failed, "rep1/summary.csv: does not match row 2");
+	}
+	{
+		/* a stale set: a manifest of 2 replications beside a run's rep2/ */
+		g_autofree gchar *dir = fresh_set(n++);
+		g_autofree gchar *sum = g_build_filename(dir, "summary.csv", NULL);
+		g_autofree gchar *two = g_build_filename(ref2[0], "summary.csv", NULL);
+		g_autofree gchar *rep2 = g_build_filename(dir, "rep2", NULL);
+		CU_ASSERT(copy_tree(two, sum));
+		expect_complete(dir, FALSE, failed, "rep2: a run's replication beyond the 2 rows");
+		CU_ASSERT(lb_test_rmtree(rep2) == 0);
+		expect_complete(dir, TRUE, 0, "");
+	}
+	{
+		/* a replication missing, or half removed */
+		g_autofree gchar *dir = fresh_set(n++);
+		g_autofree gchar *rep2 = g_build_filename(dir, "rep2", NULL);
+		g_autofree gchar *json = g_build_filename(dir, "rep1", "run.json", NULL);
+		CU_ASSERT(g_unlink(json) == 0);
+		expect_complete(dir, FALSE, noent, "rep1: missing");
+		CU_ASSERT(lb_test_rmtree(rep2) == 0);
+		expect_complete(dir, FALSE, noent, "rep1: missing");
+	}
+	{
+		g_autofree gchar *dir = fresh_set(n++);
+		g_autofree gchar *rep2 = g_build_filename(dir, "rep2", NULL);
+		CU_ASSERT(lb_test_rmtree(rep2) == 0);
+		expect_complete(dir, FALSE, noent, "rep2: missing");
+	}
+	{
+		/* a manifest of the other seed's rows; a header only; nothing */
+		g_autofree gchar *dir = fresh_set(n++);
+		g_autofree gchar *sum = g_build_filename(dir, "summary.csv", NULL);
+		g_autofree gchar *other = g_build_filename(ref[1], "summary.csv", NULL);
+		CU_ASSERT(copy_tree(other, sum));
+		expect_complete(dir, FALSE, failed, "rep0/summary.csv: does not match row 1");
+		g_autofree gchar *text = NULL;
+		CU_ASSERT_FATAL(g_file_get_contents(sum, &text, NULL, NULL) && strchr(text, '\n'));
+		strchr(text, '\n')[1] = '\0';
+		CU_ASSERT(g_file_set_contents(sum, text, -1, NULL));
+		expect_complete(dir, FALSE, failed, "no header and rows");
+		CU_ASSERT(g_file_set_contents(sum, "", 0, NULL));
+		expect_complete(dir, FALSE, failed, "no header and rows");
+	}
+	{
+		/* one row more than there are replications (rep2's again) */
+		g_autofree gchar *dir = fresh_set(n++);
+		g_autofree gchar *sum = g_build_filename(dir, "summary.csv", NULL);
+		g_autofree gchar *own2 = g_build_filename(dir, "rep2", "summary.csv", NULL);
+		g_autofree gchar *text = NULL, *row = NULL;
+		CU_ASSERT_FATAL(g_file_get_contents(sum, &text, NULL, NULL));
+		CU_ASSERT_FATAL(g_file_get_contents(own2, &row, NULL, NULL) && strchr(row, '\n'));
+		g_autofree gchar *more = g_strconcat(text, strchr(row, '\n') + 1, NULL);
+		CU_ASSERT(g_file_set_contents(sum, more, -1, NULL));
+		expect_complete(dir, FALSE, noent, "rep3: missing");
+	}
+	{
+		g_autofree gchar *dir = g_build_filename(tmpdir, "no-such-dir", NULL);
+		expect_complete(dir, FALSE, noent, "no summary.csv");
+	}
 }
 
 static gchar *read_fd(int fd)
@@ -454,6 +750,8 @@ void lb_test_register(void)
 	CU_pSuite s = CU_add_suite("results", setup, teardown);
 	CU_add_test(s, "test_kill_after_first_replication", test_kill_after_first_replication);
 	CU_add_test(s, "test_kill_at_random_points", test_kill_at_random_points);
+	CU_add_test(s, "test_die_before_each_commit_step", test_die_before_each_commit_step);
+	CU_add_test(s, "test_set_complete", test_set_complete);
 	CU_add_test(s, "test_two_writers", test_two_writers);
 	CU_add_test(s, "test_replication_writers", test_replication_writers);
 	CU_add_test(s, "test_leftovers_and_sighup", test_leftovers_and_sighup);
