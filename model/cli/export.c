@@ -15,7 +15,12 @@
  * text (g_filename_display_name(), as run.json's paths: Python's sqlite3
  * raises on TEXT that is not UTF-8), and `dir_bytes`, the path's own bytes
  * as a BLOB, which identifies the run (two paths that are not UTF-8 may
- * have one display name).  A database of an earlier lbsim (`dir` alone,
+ * have one display name).  A result directory of `lbsim run` (its
+ * rep<r>/ and summary.csv) that is not a complete set (results_set_complete:
+ * a run killed while replacing it, or single replications run with --run)
+ * gets a warning: its runs are still exported, each whole (a replication
+ * is put in place as a whole) and named by its own run.json, but they may
+ * come from different invocations.  A database of an earlier lbsim (`dir` alone,
  * raw bytes) is brought to this on its next export.  The
  * database is written to FILE.tmp and renamed at the end: an interrupted
  * export leaves the previous database as it was. */
@@ -23,6 +28,7 @@
 #include "export.h"
 
 #include "cli.h"
+#include "results.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -40,7 +46,7 @@ static const char *const tables[] = {"summary",  "timeseries", "nodes",       "e
 struct exporter {
 	sqlite3 *db;
 	GHashTable *columns; /* "table\ncolumn" present */
-	unsigned runs, skipped;
+	unsigned runs, skipped, incomplete;
 	guint64 rows;
 };
 
@@ -312,6 +318,26 @@ static gint compare_names(gconstpointer a, gconstpointer b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether dir is the result directory of a `lbsim run` (a rep<r>/ of its
+ * holds run.json), not a campaign's runs/p<P>/ (written a run at a time,
+ * with no summary.csv of its own: D/campaign.json two levels up). */
+static gboolean is_result_set(const char *dir, GPtrArray *names)
+{
+	g_autofree gchar *parent = g_path_get_dirname(dir);
+	g_autofree gchar *campaign = g_build_filename(parent, "..", "campaign.json", NULL);
+	if (g_file_test(campaign, G_FILE_TEST_EXISTS))
+		return FALSE;
+	for (guint i = 0; i < names->len; i++) {
+		const char *n = names->pdata[i];
+		if (!g_str_has_prefix(n, "rep") || !n[3] || strspn(n + 3, "0123456789") != strlen(n + 3))
+			continue;
+		g_autofree gchar *rj = g_build_filename(dir, n, "run.json", NULL);
+		if (g_file_test(rj, G_FILE_TEST_IS_REGULAR))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* Every run directory under dir (sorted, so the run_ids are reproducible). */
 static gboolean walk(struct exporter *x, const char *dir)
 {
@@ -328,6 +354,13 @@ static gboolean walk(struct exporter *x, const char *dir)
 		if (!g_str_has_suffix(n, ".tmp"))
 			g_ptr_array_add(names, g_strdup(n));
 	g_ptr_array_sort(names, compare_names);
+	g_autoptr(GError) why = NULL;
+	if (is_result_set(dir, names) && !results_set_complete(dir, &why)) {
+		fprintf(stderr, "lbsim: export: warning: %s; its runs are exported one by one, each whole and named by "
+				"its own run.json, but they may come from different invocations\n",
+			why->message);
+		x->incomplete++;
+	}
 	for (guint i = 0; i < names->len; i++) {
 		g_autofree gchar *p = g_build_filename(dir, names->pdata[i], NULL);
 		if (g_file_test(p, G_FILE_TEST_IS_DIR) && !walk(x, p))
@@ -471,8 +504,8 @@ int export_main(int argc, char **argv)
 	if (!ok)
 		g_remove(tmp);
 	else
-		printf("exported %u runs (%" G_GUINT64_FORMAT " rows; %u already there) into %s\n", x.runs, x.rows,
-		       x.skipped, out);
+		printf("exported %u runs (%" G_GUINT64_FORMAT " rows; %u already there%s) into %s\n", x.runs, x.rows,
+		       x.skipped, x.incomplete ? "; some from incomplete result sets: see above" : "", out);
 	g_hash_table_destroy(x.columns);
 	g_ptr_array_free(dirs, TRUE);
 	return ok ? 0 : 1;

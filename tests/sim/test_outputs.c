@@ -116,9 +116,11 @@ static void test_export(void)
 	CU_ASSERT_EQUAL_FATAL(lbsim(sw, NULL, NULL), 0);
 	g_autofree gchar *db = g_build_filename(tmpdir, "all.sqlite", NULL);
 	const char *ex[] = {"export", tmpdir, "-o", db, NULL};
-	g_autofree gchar *out = NULL;
-	CU_ASSERT_EQUAL_FATAL(lbsim(ex, &out, NULL), 0);
+	g_autofree gchar *out = NULL, *exerr = NULL;
+	CU_ASSERT_EQUAL_FATAL(lbsim(ex, &out, &exerr), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "exported 5 runs"));
+	/* a campaign's points (a run at a time, no summary.csv) are no incomplete set */
+	CU_ASSERT_PTR_NULL(exerr && strstr(exerr, "warning"));
 	sqlite3 *h = NULL;
 	CU_ASSERT_EQUAL_FATAL(sqlite3_open(db, &h), SQLITE_OK);
 	sqlite3_stmt *st = NULL;
@@ -171,7 +173,30 @@ static void test_export(void)
 	CU_ASSERT_EQUAL(lb_test_rmtree(tmpdir), 0);
 }
 
+/* A result directory without its summary.csv (a run killed while putting
+ * its set in place): its runs are exported one by one, with a warning that
+ * the set is not complete. */
+static void test_export_incomplete(void)
+{
+	g_autofree gchar *dir = g_build_filename(tmpdir, "incomplete", NULL);
+	g_autofree gchar *set = g_build_filename(dir, "set", NULL);
+	const char *run[] = {"run", "scenarios/default.ini", "--set", "scenario.duration=1500ms", "--set",
+			     "scenario.replications=2", "--quiet", "-o", set, NULL};
+	CU_ASSERT_EQUAL_FATAL(lbsim(run, NULL, NULL), 0);
+	g_autofree gchar *manifest = g_build_filename(set, "summary.csv", NULL);
+	CU_ASSERT_EQUAL_FATAL(g_unlink(manifest), 0);
+	g_autofree gchar *db = g_build_filename(dir, "inc.sqlite", NULL);
+	const char *ex[] = {"export", dir, "-o", db, NULL};
+	g_autofree gchar *out = NULL, *err = NULL;
+	CU_ASSERT_EQUAL(lbsim(ex, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "exported 2 runs ("));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "; some from incomplete result sets: see above"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "lbsim: export: warning: "));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "no summary.csv, so no complete result set"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "its runs are exported one by one"));
+}
+
 void lb_test_register(void)
 {
-	LB_SUITE("outputs", LB_TEST(test_run_json), LB_TEST(test_export));
+	LB_SUITE("outputs", LB_TEST(test_run_json), LB_TEST(test_export), LB_TEST(test_export_incomplete));
 }
