@@ -189,7 +189,8 @@ static gboolean array_script(const char *path, const struct sweep_request *rq, u
 }
 
 static gboolean merge_script(const char *path, const struct sweep_request *rq, unsigned n,
-			     const struct slurm_site *site, const char *self, const char *scenario_copy)
+			     const struct slurm_site *site, const char *self, const char *scenario_copy,
+			     const char *const *sets)
 {
 	g_autoptr(GString) s = g_string_new(NULL);
 	g_autofree gchar *qself = g_shell_quote(self), *qcopy = g_shell_quote(scenario_copy),
@@ -200,13 +201,20 @@ static gboolean merge_script(const char *path, const struct sweep_request *rq, u
 		"# Merge job of lbsim sweep --emit-slurm, emit %u: submit-%u.sh submits it with\n"
 		"# --dependency=afterany:<the array of sweep-%u.slurm>, so it starts once every task has ended (done\n"
 		"# or failed).  It merges the complete runs of this emit's request (its copy of the scenario, with\n"
-		"# the campaign's remembered --set values) into sweep.csv and runs.csv, and fails naming any run\n"
-		"# that is missing.\n"
+		"# this emit's --set values) into sweep.csv and runs.csv, and fails naming any run that is\n"
+		"# missing.\n"
 		"#SBATCH --job-name=lbsim-merge\n#SBATCH --cpus-per-task=1\n",
 		n, n, n);
 	output_line(s, rq->dir, "slurm-merge-%j.out");
 	site_lines(s, site);
-	g_string_append_printf(s, "set -euo pipefail\nexec %s sweep %s -o %s --merge\n", qself, qcopy, qdir);
+	g_string_append_printf(s, "set -euo pipefail\nexec %s sweep %s -o %s --merge", qself, qcopy, qdir);
+	for (const char *const *o = sets; o && *o; o++) {
+		if (g_str_has_prefix(*o, "output.dir="))
+			continue; /* -o says it */
+		g_autofree gchar *q = g_shell_quote(*o);
+		g_string_append_printf(s, " --set %s", q);
+	}
+	g_string_append_c(s, '\n');
 	return write_text(path, s);
 }
 
@@ -235,7 +243,7 @@ static gboolean submit_script(const char *path, unsigned n, unsigned tasks, cons
 }
 
 int slurm_emit(const struct sweep_request *rq, unsigned n, const struct slurm_site *site, const char *self,
-	       const char *scenario_copy, unsigned *emitted)
+	       const char *scenario_copy, const char *const *sets, unsigned *emitted)
 {
 	*emitted = 0;
 	if (strpbrk(rq->dir, "\n\r")) {
@@ -258,7 +266,7 @@ int slurm_emit(const struct sweep_request *rq, unsigned n, const struct slurm_si
 		fprintf(stderr, "lbsim: sweep: %s\n", err->message);
 		return 1;
 	}
-	if (!array_script(array, rq, n, tasks, site, list) || !merge_script(merge, rq, n, site, self, scenario_copy) ||
+	if (!array_script(array, rq, n, tasks, site, list) || !merge_script(merge, rq, n, site, self, scenario_copy, sets) ||
 	    !submit_script(submit, n, tasks, array, merge))
 		return 1;
 	*emitted = tasks;

@@ -40,10 +40,13 @@ gboolean slurm_site_check(const struct slurm_site *s, GError **err);
 /* Writes emit N's four files for the runs of rq not complete (*emitted:
  * their count; 0 and nothing written when none is missing).  self: the
  * lbsim the scripts call; scenario_copy: the path of this emit's scenario
- * copy, written by the caller (slurm_emit_number() gives N).  Returns the
- * exit status (0, 1 on an I/O error, 2 on a path no script can hold). */
+ * copy, written by the caller (slurm_emit_number() gives N); sets: the
+ * overrides this emit's request was made with (remembered and given), which
+ * the merge job passes again, so it merges this emit's request whatever a
+ * later emit remembers.  Returns the exit status (0, 1 on an I/O error, 2
+ * on a path no script can hold). */
 int slurm_emit(const struct sweep_request *rq, unsigned n, const struct slurm_site *site, const char *self,
-	       const char *scenario_copy, unsigned *emitted);
+	       const char *scenario_copy, const char *const *sets, unsigned *emitted);
 /* One more than the largest N of dir's runs-<N>.list, sweep-<N>.slurm,
  * merge-<N>.slurm and submit-<N>.sh. */
 unsigned slurm_emit_number(const char *dir);

@@ -230,7 +230,8 @@ static gboolean save(struct campaign *c)
 }
 
 /* --emit-slurm: emit N's files (slurm.h) and this emit's scenario copy. */
-static int emit(struct campaign *c, const struct sweep_args *a, const struct sweep_request *rq, const char *self)
+static int emit(struct campaign *c, const struct sweep_args *a, const struct sweep_request *rq, const char *self,
+		const char *const *overrides)
 {
 	const struct slurm_site *site = campaign_slurm(c, a->site);
 	unsigned missing = count_missing(rq), emitted = 0, n = 0;
@@ -246,7 +247,7 @@ static int emit(struct campaign *c, const struct sweep_args *a, const struct swe
 		g_autofree gchar *copy = g_build_filename(rq->dir, "scenario", sub, base, NULL);
 		if (!copy_file(a->file, copy))
 			return 1;
-		rc = slurm_emit(rq, n, site, self, copy, &emitted);
+		rc = slurm_emit(rq, n, site, self, copy, overrides, &emitted);
 		if (rc == 0 && !a->quiet)
 			printf("wrote %s/sweep-%u.slurm (%u array tasks, runs-%u.list), merge-%u.slurm and submit-%u.sh\n"
 			       "submit both with: bash %s/submit-%u.sh\n",
@@ -342,7 +343,7 @@ static int sweep_campaign(struct campaign *c, const struct sweep_args *a, gint64
 	struct sweep_request *rq = campaign_request(c, a->file, (const char *const *)overrides, sc, self);
 	scenario_free(sc);
 	if (a->emit_slurm) {
-		rc = emit(c, a, rq, self);
+		rc = emit(c, a, rq, self, (const char *const *)overrides);
 	} else if (a->merge_only) {
 		campaign_begin(c, "merge", a->file, rq, 0, 0);
 		rc = sweep_merge(rq, a->quiet);

@@ -144,6 +144,36 @@ static void test_reemit_while_queued(void)
 	CU_ASSERT_EQUAL(lbsim(merge, &mo, &me), 0);
 }
 
+/* A merge job merges its own emit's request: emit 1 of one replication,
+ * emit 2 with --set scenario.replications=2 (remembered) while job 1 waits;
+ * job 1's tasks run, then its merge job: it merges emit 1's 2 runs (it
+ * passes emit 1's --set values again) instead of failing on emit 2's runs
+ * p0-r1, p1-r1, which no task of job 1 makes. */
+static void test_merge_job_merges_its_emit(void)
+{
+	g_autofree gchar *camp = g_build_filename(tmpdir, "mergejob", NULL);
+	g_autofree gchar *ini = write_ini(tmpdir, "mergejob.ini", sweep_ini);
+	const char *emit1[] = {"sweep", ini, "-o", camp, "--emit-slurm", "--set", "scenario.replications=1", NULL};
+	const char *emit2[] = {"sweep", ini, "-o", camp, "--emit-slurm", "--set", "scenario.replications=2", NULL};
+	g_autofree gchar *o1 = NULL, *o2 = NULL, *e1 = NULL, *e2 = NULL;
+	CU_ASSERT_EQUAL_FATAL(lbsim(emit1, &o1, &e1), 0);
+	CU_ASSERT_EQUAL_FATAL(lbsim(emit2, &o2, &e2), 0);
+	g_autofree gchar *script1 = g_build_filename(camp, "sweep-1.slurm", NULL);
+	g_autofree gchar *merge1 = g_build_filename(camp, "merge-1.slurm", NULL);
+	g_autofree gchar *text = NULL;
+	CU_ASSERT_FATAL(g_file_get_contents(merge1, &text, NULL, NULL));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, " --merge --set 'scenario.replications=1'\n"));
+	for (int t = 1; t <= 2; t++)
+		CU_ASSERT_EQUAL(run_task(script1, t, NULL), 0);
+	CU_ASSERT_EQUAL(complete_runs(camp), 2);
+	g_autofree gchar *me = NULL;
+	CU_ASSERT_EQUAL(run_task(merge1, -1, &me), 0);
+	if (me && *me)
+		fprintf(stderr, "\n  merge-1: %s", me);
+	g_autofree gchar *runs_csv = g_build_filename(camp, "runs.csv", NULL);
+	CU_ASSERT_EQUAL(lines_of(runs_csv), 1 + 2);
+}
+
 /* Defect 11: editing the scenario file between emitting (sbatch --hold)
  * and the tasks' start changes nothing: every task runs the campaign's
  * copy (nodes = 4 in every summary, not the 5 of the edited file); a merge
@@ -311,6 +341,7 @@ void lb_test_register(void)
 {
 	CU_pSuite s = CU_add_suite("sweep", setup, teardown);
 	CU_add_test(s, "test_reemit_while_queued", test_reemit_while_queued);
+	CU_add_test(s, "test_merge_job_merges_its_emit", test_merge_job_merges_its_emit);
 	CU_add_test(s, "test_snapshot_guards_parameters", test_snapshot_guards_parameters);
 	CU_add_test(s, "test_nothing_to_submit_and_missing_runs", test_nothing_to_submit_and_missing_runs);
 	CU_add_test(s, "test_path_with_space", test_path_with_space);
