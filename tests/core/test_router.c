@@ -47,6 +47,19 @@ static void test_create(void)
 	q.neighbours = 1;
 	q.profile = (enum lb_router_profile)LB_ROUTER_PROFILE_COUNT;
 	CU_ASSERT_PTR_NULL(lb_router_create(&q));
+	/* the session's interval and multiplier are each refused at 0 on their
+	 * own (an || turned && accepted an interval of 0) */
+	q = h_router_params(4, LB_PROFILE_IDEAL, &lb_strategy_hold);
+	q.act = (lb_router_act_fn)1;
+	struct lb_router *valid = lb_router_create(&q);
+	CU_ASSERT_PTR_NOT_NULL(valid);
+	lb_router_free(valid);
+	q.session_interval_ns = 0;
+	CU_ASSERT_PTR_NULL(lb_router_create(&q));
+	q = h_router_params(4, LB_PROFILE_IDEAL, &lb_strategy_hold);
+	q.act = (lb_router_act_fn)1;
+	q.session_multiplier = 0;
+	CU_ASSERT_PTR_NULL(lb_router_create(&q));
 	/* the steady state at start */
 	assert_event(&h, "route_installed", 0, 0xF, 10);
 	CU_ASSERT_EQUAL(lb_router_fib(h.router), 0xF);

@@ -67,6 +67,10 @@ static void test_basic_counters(void)
 	c = cache(10, LB_SESSION_MAX_TIMEOUT_NS, false);
 	CU_ASSERT_PTR_NOT_NULL(c);
 	lb_session_free(c);
+	/* both ends of the range are accepted (a < turned <= refused 1 ms) */
+	c = cache(10, LB_SESSION_MIN_TIMEOUT_NS, false);
+	CU_ASSERT_PTR_NOT_NULL(c);
+	lb_session_free(c);
 	CU_ASSERT_PTR_NULL(lb_session_create(NULL));
 }
 
