@@ -147,6 +147,7 @@ void h_init(struct harness *h, unsigned n, const struct lb_router_params *rp, co
 		ctx[i] = (struct node_ctx){h, i};
 		p.act = node_act;
 		p.user = &ctx[i];
+		h->node_params[i] = p;
 		h->node[i] = lb_node_create(&p);
 		assert(h->node[i]);
 		h->up[i] = true;
@@ -231,6 +232,16 @@ void h_crash(struct harness *h, unsigned node)
 {
 	h->up[node] = false;
 	lb_timerq_cancel_owner(h->tq, node);
+}
+
+void h_recover(struct harness *h, unsigned node)
+{
+	assert(!h->up[node]);
+	lb_node_free(h->node[node]);
+	h->node[node] = lb_node_create(&h->node_params[node]);
+	assert(h->node[node]);
+	h->up[node] = true;
+	lb_node_start(h->node[node], h->now);
 }
 
 const struct h_event *h_find(const struct harness *h, const char *name, int src, uint64_t t)

@@ -37,6 +37,7 @@ struct harness {
 	uint64_t now;
 	struct lb_router *router;
 	struct lb_node *node[H_MAX_NODES];
+	struct lb_node_params node_params[H_MAX_NODES]; /* each node's, to create it again (h_recover) */
 	bool up[H_MAX_NODES]; /* false: crashed (receives and sends nothing) */
 	unsigned n;
 	struct lb_hasher hasher;
@@ -66,6 +67,9 @@ void h_free(struct harness *h);
 /* Runs every timer and message delivery up to and including t. */
 void h_run_until(struct harness *h, uint64_t t);
 void h_crash(struct harness *h, unsigned node);
+/* The crashed node starts afresh (a new lb_node from its parameters, as the
+ * simulator's recovery does) at h->now. */
+void h_recover(struct harness *h, unsigned node);
 /* Sends are recorded as events too: "tx_advertise" (value: metric),
  * "tx_withdraw", "tx_session", with src the sending node. */
 /* The first event named `name` from src (-2: any) at or after t, or NULL. */

@@ -90,6 +90,40 @@ static void test_readvertise_ideal(void)
 	h_free(&h);
 }
 
+/* A crashed node that recovers: its first heartbeat brings it back into
+ * every survivor's view at once (peer_up, the view with it), and the
+ * router ends with all four nodes at n. */
+static void test_peer_rejoins(void)
+{
+	struct harness h;
+	cluster(&h, LB_PROFILE_IDEAL, 0, 4 * LB_NS_PER_S);
+	h_run_until(&h, 2000 * MS);
+	CU_ASSERT_EQUAL(lb_node_view(h.node[0]), 0xB);
+	h_recover(&h, 2);
+	h_run_until(&h, 3000 * MS);
+	for (unsigned i = 0; i < 4; i++) {
+		if (i == 2)
+			continue;
+		/* node 2's first heartbeat leaves at 2000 ms + its phase (20 ms)
+		 * and crosses the backplane in 5 us */
+		const struct h_event *e = at(&h, "peer_up", (int)i, 2020 * MS + 5 * US);
+		CU_ASSERT_EQUAL(e ? e->value : -1, 2);
+		CU_ASSERT_EQUAL(lb_node_view(h.node[i]), 0xF);
+	}
+	/* it advertises n, the survivors n - d until their restore (W = 4 s
+	 * after their reductions at 1.23-1.31 s): the router takes it back
+	 * with them, all four at n */
+	h_run_until(&h, 6000 * MS);
+	const struct h_event *r = NULL;
+	for (const struct h_event *e = h_find(&h, "route_installed", -1, 2000 * MS); e;
+	     e = h_find(&h, "route_installed", -1, e->t + 1))
+		r = e;
+	CU_ASSERT_PTR_NOT_NULL(r);
+	CU_ASSERT_EQUAL(r ? r->set : 0, 0xF);
+	CU_ASSERT_EQUAL(r ? r->value : 0, 10);
+	h_free(&h);
+}
+
 /* frr: a decision waits advertise_delay (30 ms), then bgpd's queue (50 ms);
  * the router batches node 0's and node 1's updates into one change. */
 static void test_readvertise_frr(void)
@@ -214,5 +248,5 @@ void lb_test_register(void)
 {
 	LB_SUITE("node", LB_TEST(test_create), LB_TEST(test_heartbeats), LB_TEST(test_readvertise_ideal),
 		 LB_TEST(test_readvertise_frr), LB_TEST(test_frr_queue_coalesces), LB_TEST(test_advertise_delay),
-		 LB_TEST(test_data_path), LB_TEST(test_uplink_up));
+		 LB_TEST(test_data_path), LB_TEST(test_uplink_up), LB_TEST(test_peer_rejoins));
 }
