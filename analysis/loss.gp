@@ -71,7 +71,7 @@ repairs = system("awk '$2 == 1 { print $1 }' ".marks_f)
 
 # ---- layout, in pixels --------------------------------------------------------
 LM = 110; ZW = 400; WW = (nzoom > 0 ? 580 : 820); G = 80; KW = 350; RM = 10
-TH = 74; RH = (rail_n > 0 ? (rail_n > 2 ? rail_n : 2) * 15 + 29 : 0); LH = 250  # (the rail's key needs two rows)
+TH = 74 + (run_title_lines - 1) * 15; RH = (rail_n > 0 ? (rail_n > 2 ? rail_n : 2) * 15 + 29 : 0); LH = 250  # (the rail's key needs two rows)
 lane_px = lanes <= 8 ? 17 : lanes <= 16 ? 12 : 300.0 / lanes
 SH = lanes * lane_px + 10; HH = 150; GAP = 8; BH = 52
 W = LM + nzoom * (ZW + G) + WW + KW + RM

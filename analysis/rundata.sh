@@ -246,7 +246,13 @@ q() { printf "%s" "$1" | sed "s/'/''/g"; } # a gnuplot single-quoted string's bo
 	echo "reduced_in_set = $(awk '$1 > -1e9 && $4 == 2 { n++ } END { print (n > 0) }' "$out/lanes.dat")"
 	echo "bfd_detect = $(awk '$2 == 6 && /BFD/ { n++ } END { print (n > 0) }' "$out/marks.dat")"
 	echo "down_any = $(awk '$1 > -1e9 { n++ } END { print (n > 0) }' "$out/down.dat")"
-	echo "run_title = '$(q "$title")'"
+	# long titles (many --set values) wrapped at blanks into lines of at most
+	# 110 characters (a --set stays with its value); the figures make room
+	# for run_title_lines
+	folded=$(printf '%s\n' "$title" | sed 's/--set /--set\x01/g' | fold -s -w 110 | sed 's/\x01/ /g; s/ *$//')
+	echo "run_title_lines = $(printf '%s\n' "$folded" | wc -l)"
+	printf "run_title = %s\n" "$(printf '%s\n' "$folded" | sed "s/'/''/g; s/.*/'&'/" | paste -sd '#' - |
+		sed 's/#/."\\n"./g')"
 	echo "run_summary = '$(q "$summary")'"
 	echo "peak_share = '$peak'"
 	echo "share_what = '$share_what'"

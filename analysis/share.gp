@@ -18,7 +18,7 @@ node_dash(i) = i % 5 + 1
 fails = system("awk '$2 == 7 { print $1 }' ".marks_f)
 repairs = system("awk '$2 == 1 { print $1 }' ".marks_f)
 LM = 80; ZW = 400; WW = (nzoom > 0 ? 580 : 820); G = 60; KW = 170; RM = 10
-TH = 80; PH = 330; BH = 52
+TH = 80 + (run_title_lines - 1) * 15; PH = 330; BH = 52
 W = LM + nzoom * (ZW + G) + WW + KW + RM
 H = TH + PH + BH
 sx(px) = px * 1.0 / W
