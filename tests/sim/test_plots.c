@@ -106,6 +106,11 @@ static void test_run_figures(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(loss, "zoom: "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(loss, "whole run"));
 	CU_ASSERT_PTR_NULL(strstr(loss, "advertise(9)"));
+	/* the title wraps at 110 characters, each --set kept with its value: the
+	 * run's identity on one line, its --set values on the next */
+	CU_ASSERT_PTR_NOT_NULL(strstr(loss, ">default: 4 nodes, failover readvertise, owner maglev, cache on, ecmp "
+					    "hash-threshold, replication 0,<"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(loss, ">--set scenario.duration=2s --set output.flows=on<"));
 
 	g_autofree gchar *cdf = svg(rep, "outage-cdf.svg");
 	CU_ASSERT_PTR_NOT_NULL(cdf && strstr(cdf, "lost no packet"));
