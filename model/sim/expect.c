@@ -21,7 +21,8 @@
  *     then spreads the dead node's share over every survivor (hold, BFD),
  *     0 when only survivors that re-advertised get it;
  *   broken_fraction_alive = a A + (1-a) q C  (each term in expect_first_failure)
- *   drop_no_state   = flows that break (TCP: one packet each)
+ *   drop_no_state   = flows that break (TCP: one packet each; UDP: every
+ *     packet from the flow's own break on, struct break_loss)
  *   lost            = the sum of the three.
  * Tolerances: max(25%, 3 sigma / value), sigma the spread of one run: the
  * phases (the laws' variances), the flows' shares (binomial: which flows
@@ -37,79 +38,6 @@
 
 #define TOL_FLOOR 0.25 /* the divergence `lbsim run` flags at least */
 #define TOL_Z 3.0      /* ... or beyond 3 standard deviations of one run */
-
-static double flow_mean_s(const struct scenario *sc)
-{
-	return (double)sc->flow_duration_mean_ns / 1e9;
-}
-
-/* P(a flow lasts longer than t): the duration law (traffic.c draws the
- * initial flows' remaining durations from it too). */
-static double new_survival(const struct scenario *sc, double t)
-{
-	double D = flow_mean_s(sc), a = sc->flow_duration_shape;
-	switch (sc->flow_duration_dist) {
-	case SCENARIO_DIST_FIXED:
-		return t < D ? 1 : 0;
-	case SCENARIO_DIST_PARETO: {
-		double xm = D * (a - 1) / a;
-		return t <= xm ? 1 : pow(xm / t, a);
-	}
-	case SCENARIO_DIST_EXP:
-		break;
-	}
-	return exp(-t / D);
-}
-
-/* int_0^x P(duration > u) du */
-static double survival_integral(const struct scenario *sc, double x)
-{
-	double D = flow_mean_s(sc), a = sc->flow_duration_shape;
-	switch (sc->flow_duration_dist) {
-	case SCENARIO_DIST_FIXED:
-		return fmin(x, D);
-	case SCENARIO_DIST_PARETO: {
-		double xm = D * (a - 1) / a;
-		return x <= xm ? x : xm + pow(xm, a) * (pow(x, 1 - a) - pow(xm, 1 - a)) / (1 - a);
-	}
-	case SCENARIO_DIST_EXP:
-		break;
-	}
-	return D * (1 - exp(-x / D));
-}
-
-/* Concurrent flows at t: the initial F0 (durations from the law at 0) and
- * Poisson arrivals of rate lambda:  F0 S(t) + lambda int_0^t S(u) du,
- * S the duration's survival (exponential: F0 e^(-t/D) + lambda D (1 - e^(-t/D))). */
-static double flows_at(const struct scenario *sc, double t)
-{
-	return sc->initial_flows * new_survival(sc, t) + sc->flow_arrival_rate * survival_integral(sc, t);
-}
-
-/* P(a flow running at t0 still runs t later):
- *   [F0 S(t0 + t) + lambda (I(t0 + t) - I(t))] / flows_at(t0),  I(x) = int_0^x S. */
-static double residual_survival(const struct scenario *sc, double t0, double t)
-{
-	double all = flows_at(sc, t0);
-	if (all <= 0)
-		return 0;
-	return (sc->initial_flows * new_survival(sc, t0 + t) +
-		sc->flow_arrival_rate * (survival_integral(sc, t0 + t) - survival_integral(sc, t))) /
-	       all;
-}
-
-/* A flow running at t0 sends its first packet at or after tau at
- * tau + u x interval (u uniform: its phase): the mean over u of its
- * survival, 0 past the end of what is measured. */
-static double alive_at(const struct scenario *sc, double t0, double tau, double cap)
-{
-	double iv = 1 / sc->packet_rate, sum = 0;
-	for (int i = 0; i < 16; i++) {
-		double t = tau + (i + 0.5) / 16 * iv;
-		sum += t < cap ? residual_survival(sc, t0, t) : 0;
-	}
-	return sum / 16;
-}
 
 #define EXPECT_COLUMN(e, column, unit) column,
 #define EXPECT_UNIT(e, column, unit) unit,
@@ -129,11 +57,6 @@ bool expect_is_time(enum expect_figure f)
 bool expect_is_router(enum expect_figure f)
 {
 	return f == EXP_DROP_ROUTER_DOWN || f == EXP_WINDOW_ROUTER_DOWN;
-}
-
-double expect_flows_at(const struct scenario *sc, double t)
-{
-	return flows_at(sc, t);
 }
 
 /* rel: one run's relative standard deviation around value */
@@ -169,7 +92,93 @@ struct parts {
 	double p_det;       /* P(a survivor that receives a flow after W1 has detected) */
 	double x_surv;      /* P(a surviving receiver's flow reaches a receiver without its cache entry) */
 	double x_restore;   /* ... first during the survivors' restores */
+	double x_moved;     /* ... for good (its receiver after the switch is another): part of x_surv */
+	double away_pk, away_pk_restore; /* the mean packets it sends to other receivers for a while (readvertise) */
 };
+
+/* What a flow that breaks loses to no_state: its first packet at or
+ * after the break meets an owner without its state.  A TCP client stops
+ * then: one packet, if the flow still runs.  A UDP sender never learns of
+ * the break and goes on: every packet it sends from the break to the end
+ * of what is measured (cap) meets no state, packet_rate x the time it
+ * still runs (its phase uniform: the count's mean).  The break comes at a
+ * different time for each kind of broken flow (hold, bfd: the dead node's
+ * flows at a survivor break at that survivor's detection D, long before
+ * the window's end), so each is weighed at its own time. */
+struct break_loss {
+	bool udp;
+	double t0, cap; /* the crash; the end of what is measured, after it */
+};
+
+/* A flow alive at the crash that breaks at tau: TCP alive_at; UDP
+ * packet_rate x int_tau^cap S_res(t) dt (residual_survival, midpoints). */
+static double alive_loss(const struct scenario *sc, const struct break_loss *l, double tau)
+{
+	if (!l->udp)
+		return expect_alive_at(sc, l->t0, tau, l->cap);
+	double span = fmax(0, l->cap - tau), sum = 0;
+	for (int i = 0; i < 64; i++)
+		sum += expect_residual_survival(sc, l->t0, tau + (i + 0.5) / 64 * span);
+	return sc->packet_rate * sum * span / 64;
+}
+
+/* A flow started at s after the crash that breaks at tau >= s: TCP
+ * w_tcp (P(it still runs then), as the closed form takes it); UDP
+ * packet_rate x int_tau^cap S(t - s) dt = packet_rate x (I(cap - s) - I(tau - s)). */
+static double new_loss(const struct scenario *sc, const struct break_loss *l, double s, double tau, double w_tcp)
+{
+	if (!l->udp)
+		return w_tcp;
+	tau = fmin(tau, l->cap);
+	return sc->packet_rate * (expect_survival_integral(sc, l->cap - s) - expect_survival_integral(sc, fmax(0, tau - s)));
+}
+
+/* The flows alive at the crash that break, each weighed by what it loses
+ * (TCP: the broken fraction a A + (1-a) q C, expect_first_failure). */
+static double broken_alive(const struct scenario *sc, const struct break_loss *l, const struct parts *p,
+			   const struct expect_remap *rm, bool reducers, double t_restore)
+{
+	double a = rm->owner_share, q = rm->owner_moves, es = rm->ecmp_share;
+	double tau_dead = reducers ? p->w1 : p->w1 + p->ED - p->m_dw; /* E max(W, D) */
+	double tau_surv = reducers ? p->tau_pre : p->ED;
+	double A = es * alive_loss(sc, l, tau_dead) + (1 - es) * alive_loss(sc, l, tau_surv);
+	double C = A;
+	if (sc->session_cache && !l->udp)
+		C = (es * p->p_det + (1 - es) * p->x_surv) * expect_alive_at(sc, l->t0, p->w1, l->cap) +
+		    (1 - es) * p->x_restore * expect_alive_at(sc, l->t0, t_restore, l->cap);
+	else if (sc->session_cache) /* UDP: the exposed flows that come back to their receiver lose only what
+				       they send elsewhere meanwhile */
+		C = (es * p->p_det + (1 - es) * p->x_moved) * alive_loss(sc, l, p->w1) +
+		    (1 - es) * (p->away_pk * expect_alive_at(sc, l->t0, p->w1, l->cap) +
+				p->away_pk_restore * expect_alive_at(sc, l->t0, t_restore, l->cap));
+	return a * A + (1 - a) * q * C;
+}
+
+/* The flows that start into the windows and break, each weighed by what
+ * it loses: into a blackhole window (their first packet lost: every later
+ * one meets an owner without state; they break at the window's end), or
+ * at a survivor before its detection owned by the dead node or (no cache)
+ * by an owner that changes (they break at the detection: tau_pre, or D
+ * for those started after the window); each started at its interval's
+ * middle.  w2, t2, w2c: the second window's mean (over every run), its
+ * middle and its length when it opens. */
+static double broken_new(const struct scenario *sc, const struct break_loss *l, const struct parts *p,
+			 const struct expect_remap *rm, double w2, double t2, double w2c)
+{
+	double a = rm->owner_share, q = rm->owner_moves, es = rm->ecmp_share;
+	double x_new = sc->session_cache ? p->x_surv : 1, pre;
+	if (!l->udp)
+		pre = (a + (1 - a) * q * x_new) * new_loss(sc, l, p->tau_pre / 2, p->tau_pre, 1);
+	else /* as broken_alive: an exposed flow that comes back loses what it sends elsewhere */
+		pre = (a + (1 - a) * q * (sc->session_cache ? p->x_moved : 1)) *
+			      new_loss(sc, l, p->tau_pre / 2, p->tau_pre, 1) +
+		      (sc->session_cache ? (1 - a) * q * p->away_pk : 0);
+	return sc->flow_arrival_rate *
+	       (es * p->w1 * new_loss(sc, l, p->w1 / 2, p->w1, expect_new_survival(sc, p->w1 / 2)) + (1 - es) * p->tau_pre * pre +
+		p->g * p->post * (a + (sc->session_cache ? 0 : (1 - a) * q)) *
+			new_loss(sc, l, p->ED - p->post / 2, p->ED, 1) +
+		es * w2 * new_loss(sc, l, t2, t2 + w2c / 2, expect_new_survival(sc, w2 / 2)));
+}
 
 static void first_crash(const struct scenario *sc, struct expectation *e, double *t_next)
 {
@@ -201,7 +210,7 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 		return;
 	double t0 = (double)e->t_fail_ns / 1e9, cap = t_next - t0;
 	e->run_after_fail_s = cap;
-	e->flows_at_fail = flows_at(sc, t0);
+	e->flows_at_fail = expect_flows_at(sc, t0);
 	e->rate_pps = e->flows_at_fail * sc->packet_rate;
 	struct lb_expect_in in = scenario_expect_in(sc);
 	struct lb_expect_window win, hold;
@@ -263,12 +272,16 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 		p.p_det = 1;
 		p.x_surv = rm->exposure;
 		p.x_restore = restore_in_run ? rm->exposure_restore - rm->exposure : 0;
+		p.x_moved = rm->moved;
+		p.away_pk = rm->away_s / iv;
+		p.away_pk_restore = restore_in_run ? rm->away_restore_s / iv : 0;
 	} else {
 		p.tau_pre = p.m_dw;
 		p.g = 1;
 		p.post = p.ED - p.m_dw;
 		p.p_det = p_law_below(&D, &W1, iv / 2);
 		p.x_surv = (1 - rm->ecmp_stay) * p.p_det;
+		p.x_moved = p.x_surv;
 	}
 
 	/* premature restore: a second window from the last survivor's restore
@@ -289,40 +302,24 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 	}
 	e->p_second_window = p2;
 
-	/* broken flows among those alive at the crash */
-	double F = e->flows_at_fail, bf = 0;
+	/* broken flows among those alive at the crash (the fraction: TCP's
+	 * weight, alive_at), and what they and the new flows that break lose
+	 * to no_state (struct break_loss) */
+	double F = e->flows_at_fail, bf = 0, nb = 0, broken_alive_loss = 0, nb_loss = 0;
 	if (sc->steering) {
-		double tau_dead = reducers ? p.w1 : p.w1 + p.ED - p.m_dw; /* E max(W, D) */
-		double tau_surv = reducers ? p.tau_pre : p.ED;
-		double A = es * alive_at(sc, t0, tau_dead, cap) + (1 - es) * alive_at(sc, t0, tau_surv, cap);
-		double C = sc->session_cache ? (es * p.p_det + (1 - es) * p.x_surv) * alive_at(sc, t0, p.w1, cap) +
-						       (1 - es) * p.x_restore * alive_at(sc, t0, t_restore, cap)
-					     : A;
-		bf = a * A + (1 - a) * q * C;
+		double w2c = p2 > 1e-9 ? w2 / p2 : 0;
+		struct break_loss tcp = {false, t0, cap}, mine = {sc->protocol == LB_PROTO_UDP, t0, cap};
+		bf = broken_alive(sc, &tcp, &p, rm, reducers, t_restore);
+		nb = broken_new(sc, &tcp, &p, rm, w2, t2, w2c);
+		broken_alive_loss = F * broken_alive(sc, &mine, &p, rm, reducers, t_restore);
+		nb_loss = broken_new(sc, &mine, &p, rm, w2, t2, w2c);
 	}
-	/* flows that start into the windows and break: into a blackhole
-	 * window (their first packet lost: every later one meets an owner
-	 * without state), or at a survivor before its detection owned by the dead
-	 * node or (no cache) by an owner that changes */
-	double lam = sc->flow_arrival_rate, nb = 0;
-	if (sc->steering) {
-		double x_new = sc->session_cache ? p.x_surv : 1;
-		nb = lam * (es * p.w1 * new_survival(sc, p.w1 / 2) + (1 - es) * p.tau_pre * (a + (1 - a) * q * x_new) +
-			    p.g * p.post * (a + (sc->session_cache ? 0 : (1 - a) * q)) +
-			    es * w2 * new_survival(sc, w2 / 2));
-	}
-	double broken = F * bf + nb, ns = broken;
-	if (sc->protocol == LB_PROTO_UDP) { /* a UDP sender goes on: every later packet meets no state */
-		double rem = 0, span = fmax(0, cap - p.w1);
-		for (int i = 0; i < 64; i++)
-			rem += residual_survival(sc, t0, (i + 0.5) / 64 * span) * span / 64;
-		ns = broken * sc->packet_rate * rem;
-	}
+	double broken = F * bf + nb, ns = broken_alive_loss + nb_loss;
 
-	double R = flows_at(sc, t0 + p.w1 / 2) * sc->packet_rate;
-	double R2 = flows_at(sc, t0 + t2) * sc->packet_rate;
+	double R = expect_flows_at(sc, t0 + p.w1 / 2) * sc->packet_rate;
+	double R2 = expect_flows_at(sc, t0 + t2) * sc->packet_rate;
 	if (sc->protocol == LB_PROTO_TCP && t2 > 0) /* broken TCP flows have stopped */
-		R2 -= F * bf * residual_survival(sc, t0, t2) / fmax(1e-9, residual_survival(sc, t0, p.w1)) *
+		R2 -= F * bf * expect_residual_survival(sc, t0, t2) / fmax(1e-9, expect_residual_survival(sc, t0, p.w1)) *
 		      sc->packet_rate;
 	double bh = R * es * p.w1 + fmax(0, R2) * es * w2;
 	double sd = sc->steering ? R * a * ((1 - es) * (p.tau_pre + steer_transit) + p.g * p.post) : 0;
@@ -372,7 +369,9 @@ void expect_first_failure(const struct scenario *sc, struct expectation *e)
 		    "3 sd: binomial");
 		fig(e, EXP_DROP_NO_STATE, ns, sqrt(rel_ns2), 2,
 		    sc->protocol == LB_PROTO_UDP
-			    ? "broken flows x packet_rate x their remaining time (UDP goes on sending)"
+			    ? "UDP goes on sending: each broken flow's packets from its own break to the end (the dead "
+			      "node's flows at a survivor from its detection; moved for good from the switch; a flow "
+			      "that comes back to its receiver: what it sent elsewhere)"
 			    : "one per broken flow: alive flows x broken_fraction + new flows started into the "
 			      "windows that break",
 		    WHY_COUNT);

@@ -1,5 +1,5 @@
-/* expect_law.c - laws of the timer phases and the integrals over them; see
- * expect_model.h.
+/* expect_law.c - laws of the timer phases and the integrals over them, and
+ * the flows' durations; see expect_model.h.
  *
  * A law is value = base + span (X - U).  Its survival function is
  *   P(value > t) = P(X - U > s) = integral over y in [s, s+1] of P(X > y),
@@ -11,6 +11,7 @@
  * E[Y^2] = L^2 + int_L^inf 2t P(Y > t) dt,  P(Y > t) = prod P(Y_i > t). */
 #include <math.h>
 
+#include "expect.h"
 #include "expect_model.h"
 
 #define GRID 2048 /* Simpson intervals (even): the survival functions are smooth polynomials per piece */
@@ -196,4 +197,79 @@ double spread_after_first(unsigned k, double p)
 		sum += w * g * k * pow(L, k - 1.0);
 	}
 	return sum * h / 3;
+}
+
+/* The flows' durations (the scenario's law; expect.c weighs the flows
+ * alive at the crash, and those that start after it, with these). */
+static double flow_mean_s(const struct scenario *sc)
+{
+	return (double)sc->flow_duration_mean_ns / 1e9;
+}
+
+/* P(a flow lasts longer than t): the duration law (traffic.c draws the
+ * initial flows' remaining durations from it too). */
+double expect_new_survival(const struct scenario *sc, double t)
+{
+	double D = flow_mean_s(sc), a = sc->flow_duration_shape;
+	switch (sc->flow_duration_dist) {
+	case SCENARIO_DIST_FIXED:
+		return t < D ? 1 : 0;
+	case SCENARIO_DIST_PARETO: {
+		double xm = D * (a - 1) / a;
+		return t <= xm ? 1 : pow(xm / t, a);
+	}
+	case SCENARIO_DIST_EXP:
+		break;
+	}
+	return exp(-t / D);
+}
+
+/* int_0^x P(duration > u) du */
+double expect_survival_integral(const struct scenario *sc, double x)
+{
+	double D = flow_mean_s(sc), a = sc->flow_duration_shape;
+	switch (sc->flow_duration_dist) {
+	case SCENARIO_DIST_FIXED:
+		return fmin(x, D);
+	case SCENARIO_DIST_PARETO: {
+		double xm = D * (a - 1) / a;
+		return x <= xm ? x : xm + pow(xm, a) * (pow(x, 1 - a) - pow(xm, 1 - a)) / (1 - a);
+	}
+	case SCENARIO_DIST_EXP:
+		break;
+	}
+	return D * (1 - exp(-x / D));
+}
+
+/* Concurrent flows at t: the initial F0 (durations from the law at 0) and
+ * Poisson arrivals of rate lambda:  F0 S(t) + lambda int_0^t S(u) du,
+ * S the duration's survival (exponential: F0 e^(-t/D) + lambda D (1 - e^(-t/D))). */
+double expect_flows_at(const struct scenario *sc, double t)
+{
+	return sc->initial_flows * expect_new_survival(sc, t) + sc->flow_arrival_rate * expect_survival_integral(sc, t);
+}
+
+/* P(a flow running at t0 still runs t later):
+ *   [F0 S(t0 + t) + lambda (I(t0 + t) - I(t))] / expect_flows_at(t0),  I(x) = int_0^x S. */
+double expect_residual_survival(const struct scenario *sc, double t0, double t)
+{
+	double all = expect_flows_at(sc, t0);
+	if (all <= 0)
+		return 0;
+	return (sc->initial_flows * expect_new_survival(sc, t0 + t) +
+		sc->flow_arrival_rate * (expect_survival_integral(sc, t0 + t) - expect_survival_integral(sc, t))) /
+	       all;
+}
+
+/* A flow running at t0 sends its first packet at or after tau at
+ * tau + u x interval (u uniform: its phase): the mean over u of its
+ * survival, 0 past the end of what is measured. */
+double expect_alive_at(const struct scenario *sc, double t0, double tau, double cap)
+{
+	double iv = 1 / sc->packet_rate, sum = 0;
+	for (int i = 0; i < 16; i++) {
+		double t = tau + (i + 0.5) / 16 * iv;
+		sum += t < cap ? expect_residual_survival(sc, t0, t) : 0;
+	}
+	return sum / 16;
 }

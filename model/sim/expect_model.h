@@ -28,6 +28,15 @@ double law_survival(const struct lb_expect_law *l, double t);
 double law_lo(const struct lb_expect_law *l);
 double law_hi(const struct lb_expect_law *l);
 
+/* The flows' durations (expect_law.c): S(t) = P(a flow lasts longer than t),
+ * I(x) = int_0^x S; residual: P(a flow running at t0 still runs t later);
+ * alive_at: P(a flow running at t0 still runs at its first packet at or
+ * after tau, before cap).  expect_flows_at (expect.h): F0 S(t) + lambda I(t). */
+double expect_new_survival(const struct scenario *sc, double t);
+double expect_survival_integral(const struct scenario *sc, double x);
+double expect_residual_survival(const struct scenario *sc, double t0, double t);
+double expect_alive_at(const struct scenario *sc, double t0, double tau, double cap);
+
 /* The minimum of up to EXPECT_MIN_LAWS independent laws, capped at `cap`
  * (the end of the run: nothing is measured past it). */
 #define EXPECT_MIN_LAWS 4
@@ -62,6 +71,11 @@ struct expect_remap {
 	double exposure;     /* readvertise: P(a surviving receiver's flow meets another receiver,
 	                        without its cache entry, during the survivors' installs or after) */
 	double exposure_restore; /* ... or during their restores, in the same order */
+	double moved;          /* readvertise: P(a surviving receiver's flow has another receiver once every
+	                          survivor is in): part of exposure, for good */
+	double away_s;         /* ... the mean time (s) it spends at another receiver during the installs
+	                          (0 for the moved ones): what a flow that goes on after a break loses there */
+	double away_restore_s; /* ... and during the restores (when inside the run) */
 };
 
 /* reducers: compute `exposure`: the survivors detect at phases spread over

@@ -168,11 +168,16 @@ static unsigned install_sequence(const unsigned *ids, unsigned n, unsigned vecto
  * entry) when its receiver once every survivor is in is not j, or when one
  * of its packets (periodic, every packet_interval) falls in an install
  * step that sends it elsewhere; the restores' packet phase is independent
- * of the installs'. */
+ * of the installs'.  For the flows that keep going after a break (UDP):
+ * the fraction whose receiver once every survivor is in is another
+ * (moved: every later packet is lost), and the mean time the others
+ * spend at another receiver during the installs and the restores (their
+ * packets there are lost, and they come back to their own: the mean
+ * count of periodic packets in a time L is L / packet_interval). */
 static void exposure(const struct lb_router_params *rp, lb_nodeset all, unsigned dead, const int *r0,
-		     double interval, double batch, double packet_interval, bool restores, double *x_reduce,
-		     double *x_all)
+		     double interval, double batch, double packet_interval, bool restores, struct expect_remap *out)
 {
+	double *x_reduce = &out->exposure, *x_all = &out->exposure_restore;
 	unsigned ids[LB_MAX_NODES], n = 0;
 	for (unsigned i = 0; i < LB_MAX_NODES; i++)
 		if (lb_nodeset_has(all, i) && i != dead)
@@ -182,7 +187,7 @@ static void exposure(const struct lb_router_params *rp, lb_nodeset all, unsigned
 		return;
 	int *to = g_new(int, ECMP_SAMPLES), *r = g_new(int, ECMP_SAMPLES);
 	uint64_t *away = g_new(uint64_t, 2 * EXPOSED_SAMPLES); /* bit k: away during step k */
-	double sum_r = 0, sum_a = 0;
+	double sum_r = 0, sum_a = 0, sum_moved = 0, sum_away = 0, sum_away_restore = 0;
 	unsigned count = 0;
 	unsigned vectors = PHASE_POINTS / n;
 	if (vectors < PHASE_VECTORS_MIN)
@@ -232,6 +237,12 @@ static void exposure(const struct lb_router_params *rp, lb_nodeset all, unsigned
 				}
 				xr = hit_probability(fr, tr, nr, packet_interval);
 				xs = hit_probability(fs, ts, ns, packet_interval);
+				for (unsigned j = 0; j < nr; j++) /* disjoint steps */
+					sum_away += tr[j] - fr[j];
+				for (unsigned j = 0; j < ns; j++)
+					sum_away_restore += ts[j] - fs[j];
+			} else {
+				sum_moved++;
 			}
 			sum_r += xr;
 			sum_a += 1 - (1 - xr) * (1 - xs);
@@ -243,6 +254,9 @@ static void exposure(const struct lb_router_params *rp, lb_nodeset all, unsigned
 	g_free(away);
 	*x_reduce = count ? sum_r / count : 0;
 	*x_all = count ? sum_a / count : 0;
+	out->moved = count ? sum_moved / count : 0;
+	out->away_s = count ? sum_away / count : 0;
+	out->away_restore_s = count ? sum_away_restore / count : 0;
 }
 
 void expect_remap(const struct scenario *sc, unsigned dead, bool reducers, bool restores, double interval,
@@ -267,8 +281,7 @@ void expect_remap(const struct scenario *sc, unsigned dead, bool reducers, bool 
 	out->ecmp_stay = own < ECMP_SAMPLES ? (double)stay / (ECMP_SAMPLES - own) : 0;
 	if (reducers) {
 		double batch = sc->profile == LB_PROFILE_FRR ? (double)sc->update_queue_hold_ns / 1e9 : 0;
-		exposure(&rp, all, dead, r0, interval, batch, packet_interval, restores, &out->exposure,
-			 &out->exposure_restore);
+		exposure(&rp, all, dead, r0, interval, batch, packet_interval, restores, out);
 	}
 	g_free(r0);
 	g_free(to);

@@ -43,7 +43,7 @@
 #include <stdio.h>
 
 #include "../cu_main.h"
-#include "e2e_run.h"
+#include "expect_check.h"
 
 #define GRID_FILE "tests/regression/expect-grid.ini"
 
@@ -58,26 +58,12 @@ static const char *const failovers[] = {"hold", "bfd", "readvertise"};
 static const char *const owners[] = {"modulo", "rendezvous", "maglev"};
 static const char *const caches[] = {"on", "off"};
 
-/* Sums of relative errors, for the mean over a group of cells. */
-struct acc {
-	unsigned n;
-	double sum, sum_sq;
-};
-
-static void acc_add(struct acc *a, double x)
-{
-	a->n++;
-	a->sum += x;
-	a->sum_sq += x * x;
-}
-
 /* The mean's bound over n cells: 3 sd / sqrt(n) (sd their spread) + 2%
  * (what the closed forms approximate: the detection times by their mean,
  * the exposure by a quadrature over the survivors' phases). */
-static double acc_mean(const struct acc *a, double *bound)
+static double acc_mean(const struct expect_acc *a, double *bound)
 {
-	double mean = a->sum / a->n;
-	double sd = a->n > 1 ? sqrt(fmax(0, (a->sum_sq - a->n * mean * mean) / (a->n - 1))) : 0;
+	double sd, mean = expect_acc_mean(a, &sd);
 	*bound = 3 * sd / sqrt(a->n) + 0.02;
 	return mean;
 }
@@ -86,32 +72,15 @@ struct worst {
 	double rel; /* signed relative error of the largest |rel| (absolute error when expected = 0) */
 	double tol; /* that cell's tolerance */
 	char cell[48];
-	struct acc all;
+	struct expect_acc all;
 	double sum_abs;
 };
-
-/* murmur3's finaliser: a seed per cell, far from its neighbours' */
-static uint32_t cell_seed(uint32_t cell)
-{
-	uint32_t h = cell + 0x9e3779b9u;
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return 1 + h % 0x7fffffffu;
-}
-
-static double rel_error(double got, double want)
-{
-	return want != 0 ? (got - want) / fabs(want) : got - want;
-}
 
 /* One cell: runs it, asserts every figure within its bound, prints its
  * row of relative errors and keeps the worst; returns the figures beyond
  * their bound. */
 static unsigned run_cell(unsigned cell, unsigned N, const char *failover, const char *owner, const char *cache,
-			 struct worst *worst, struct acc *group)
+			 struct worst *worst, struct expect_acc *group)
 {
 	unsigned F = 1000 * (N > 8 ? N / 8 : 1), diverged = 0;
 	g_autofree gchar *s_n = g_strdup_printf("cluster.nodes=%u", N);
@@ -121,20 +90,17 @@ static unsigned run_cell(unsigned cell, unsigned N, const char *failover, const 
 	g_autofree gchar *s_fl = g_strdup_printf("traffic.initial_flows=%u", F);
 	g_autofree gchar *s_ar = g_strdup_printf("traffic.flow_arrival_rate=%u", F / 4);
 	g_autofree gchar *s_pr = g_strdup_printf("traffic.packet_rate=%g", 20000.0 / F);
-	g_autofree gchar *s_sd = g_strdup_printf("scenario.seed=%u", cell_seed(cell));
+	g_autofree gchar *s_sd = g_strdup_printf("scenario.seed=%u", expect_check_seed(cell));
 	const char *sets[] = {s_n, s_f, s_o, s_c, s_fl, s_ar, s_pr, s_sd, NULL};
-	struct run r;
-	CU_ASSERT_FATAL(e2e_run(GRID_FILE, sets, NULL, &r));
-	e2e_assert_balanced(&r);
-	r.m.events = r.events; /* window_blackhole2_s reads the router's installs */
-	struct expectation x;
-	expect_first_failure(r.sc, &x);
+	struct expect_run r;
+	CU_ASSERT_FATAL(expect_check_run(GRID_FILE, sets, &r));
+	const struct expectation *x = &r.x;
 	char name[48];
 	snprintf(name, sizeof name, "%2u %-11s %-10s %-3s", N, failover, owner, cache);
 	fprintf(stderr, "  %-28s", name);
 	for (int f = 0; f < EXP_N; f++) {
-		const struct expect_fig *e = &x.fig[f];
-		double got = expect_measured(f, &r.m, &r.s);
+		const struct expect_fig *e = &x->fig[f];
+		double got = r.got[f];
 		if (isnan(e->value) || isnan(got)) {
 			fprintf(stderr, " %9s", "-");
 			continue;
@@ -143,7 +109,7 @@ static unsigned run_cell(unsigned cell, unsigned N, const char *failover, const 
 		 * expected = the closed form in e->formula (printed on a failure) */
 		bool ok = expect_agrees(e, got);
 		CU_ASSERT(ok);
-		double rel = rel_error(got, e->value);
+		double rel = expect_rel_error(got, e->value);
 		fprintf(stderr, " %+8.1f%%%s", 100 * rel, ok ? "" : "!");
 		if (!ok) {
 			diverged++;
@@ -152,8 +118,8 @@ static unsigned run_cell(unsigned cell, unsigned N, const char *failover, const 
 				e->formula_more, "");
 		}
 		struct worst *w = &worst[f];
-		acc_add(&w->all, rel);
-		acc_add(&group[f], rel);
+		expect_acc_add(&w->all, rel);
+		expect_acc_add(&group[f], rel);
 		w->sum_abs += fabs(rel);
 		if (fabs(rel) >= fabs(w->rel)) {
 			w->rel = rel;
@@ -162,15 +128,13 @@ static unsigned run_cell(unsigned cell, unsigned N, const char *failover, const 
 		}
 	}
 	fprintf(stderr, "\n");
-	r.m.events = NULL;
-	e2e_run_free(&r);
 	return diverged;
 }
 
 static void test_grid(void)
 {
 	struct worst worst[EXP_N] = {0};
-	struct acc by_failover[G_N_ELEMENTS(failovers)][EXP_N] = {0};
+	struct expect_acc by_failover[G_N_ELEMENTS(failovers)][EXP_N] = {0};
 	unsigned ran = 0, diverged = 0;
 	fprintf(stderr, "\n  %-28s", "cell (N failover owner cache)");
 	for (int f = 0; f < EXP_N; f++)
@@ -204,7 +168,7 @@ static void test_grid(void)
 	for (size_t iff = 0; iff < G_N_ELEMENTS(failovers); iff++) {
 		fprintf(stderr, "    %-11s", failovers[iff]);
 		for (int k = 0; k < EXP_N; k++) {
-			const struct acc *a = &by_failover[iff][expect_print_order[k]];
+			const struct expect_acc *a = &by_failover[iff][expect_print_order[k]];
 			if (!a->n)
 				continue;
 			double bound, mean = acc_mean(a, &bound);
