@@ -39,6 +39,32 @@ int lb_test_rmtree(const char *dir)
 	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+char *lb_test_dir;
+
+int lb_test_dir_setup(void)
+{
+	const char *base = getenv("TMPDIR");
+	size_t n = strlen(base && *base ? base : "/tmp") + sizeof "/lbsim-test-XXXXXX";
+	lb_test_dir = malloc(n);
+	if (!lb_test_dir)
+		return 1;
+	snprintf(lb_test_dir, n, "%s/lbsim-test-XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(lb_test_dir)) {
+		free(lb_test_dir);
+		lb_test_dir = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+int lb_test_dir_teardown(void)
+{
+	int rc = lb_test_dir ? lb_test_rmtree(lb_test_dir) : 0;
+	free(lb_test_dir);
+	lb_test_dir = NULL;
+	return rc == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	test_argc = argc;

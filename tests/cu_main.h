@@ -11,6 +11,14 @@ bool lb_test_flag(const char *flag);
  * success, -1 with errno otherwise. */
 int lb_test_rmtree(const char *dir);
 
+/* A suite's temporary directory: lb_test_dir_setup creates it (under
+ * $TMPDIR, else /tmp; named lbsim-test-XXXXXX) as lb_test_dir, and
+ * lb_test_dir_teardown removes it with everything in it; both as CUnit's
+ * suite init and cleanup (0 on success). */
+extern char *lb_test_dir;
+int lb_test_dir_setup(void);
+int lb_test_dir_teardown(void);
+
 /* Defined by each test program: register its suites (CU_add_suite/CU_add_test). */
 void lb_test_register(void);
 

@@ -11,11 +11,10 @@
 #include "../cu_main.h"
 #include "cli_spawn.h"
 
-static gchar *tmpdir;
 
 static gchar *write_ini(const char *name, const char *text)
 {
-	gchar *p = g_build_filename(tmpdir, name, NULL);
+	gchar *p = g_build_filename(lb_test_dir, name, NULL);
 	g_file_set_contents(p, text, -1, NULL);
 	return p;
 }
@@ -24,7 +23,7 @@ static gchar *write_ini(const char *name, const char *text)
  * output directory is not created. */
 static void test_bad_key_writes_nothing(void)
 {
-	g_autofree gchar *out_dir = g_build_filename(tmpdir, "bad-out", NULL);
+	g_autofree gchar *out_dir = g_build_filename(lb_test_dir, "bad-out", NULL);
 	g_autofree gchar *ini = write_ini("bad.ini", "[scenario]\nname = bad\nduration = 1s\n[router]\nhold_tme = 4s\n");
 	const char *args[] = {"run", ini, "-o", out_dir, NULL};
 	g_autofree gchar *out = NULL, *err = NULL;
@@ -61,7 +60,7 @@ static void test_usage_errors(void)
 /* A good run: exit 0, summary on stdout, the files of doc/outputs.md. */
 static void test_run_writes_results(void)
 {
-	g_autofree gchar *out_dir = g_build_filename(tmpdir, "good", NULL);
+	g_autofree gchar *out_dir = g_build_filename(lb_test_dir, "good", NULL);
 	const char *args[] = {"run", "scenarios/default.ini", "--set", "scenario.duration=1500ms", "-o", out_dir,
 			      "--set", "output.flows=on", NULL};
 	g_autofree gchar *out = NULL, *err = NULL;
@@ -82,7 +81,7 @@ static void test_run_writes_results(void)
 	 * independent ones) */
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "measured vs expected"));
 	CU_ASSERT_PTR_NULL(out && strstr(out, "note: router 0's ECMP hash"));
-	g_autofree gchar *pol_dir = g_build_filename(tmpdir, "polarised", NULL);
+	g_autofree gchar *pol_dir = g_build_filename(lb_test_dir, "polarised", NULL);
 	const char *pol[] = {"run", "scenarios/default.ini", "--set", "scenario.duration=1500ms", "--set",
 			     "cluster.flow_hash=toeplitz", "--set", "cluster.flow_hash_seed=1", "-o", pol_dir, NULL};
 	g_autofree gchar *pout = NULL;
@@ -98,7 +97,7 @@ static void test_run_writes_results(void)
 	/* ... as comments: describe's whole text loads back, as the same
 	 * scenario (the same closed forms; only the first line, naming the
 	 * file, and the "auto" notes differ) */
-	g_autofree gchar *again = g_build_filename(tmpdir, "described.ini", NULL);
+	g_autofree gchar *again = g_build_filename(lb_test_dir, "described.ini", NULL);
 	CU_ASSERT_FATAL(dout && g_file_set_contents(again, dout, -1, NULL));
 	const char *d2[] = {"describe", again, NULL};
 	g_autofree gchar *dout2 = NULL, *derr2 = NULL;
@@ -130,7 +129,7 @@ static unsigned count_lines(const char *path)
 static void test_sweep_resume(void)
 {
 	g_autofree gchar *ini = write_ini("tiny.ini", sweep_ini);
-	g_autofree gchar *dir = g_build_filename(tmpdir, "sweep", NULL);
+	g_autofree gchar *dir = g_build_filename(lb_test_dir, "sweep", NULL);
 	const char *args[] = {"sweep", ini, "-o", dir, "-j", "2", NULL};
 	g_autofree gchar *out = NULL, *err = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(args, &out, &err), 0);
@@ -157,7 +156,7 @@ static void test_sweep_resume(void)
 static void test_run_list_and_merge(void)
 {
 	g_autofree gchar *ini = write_ini("tiny2.ini", sweep_ini);
-	g_autofree gchar *dir = g_build_filename(tmpdir, "slurm", NULL);
+	g_autofree gchar *dir = g_build_filename(lb_test_dir, "slurm", NULL);
 	const char *emit[] = {"sweep", ini, "-o", dir, "--emit-slurm", NULL};
 	g_autofree gchar *out = NULL, *err = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(emit, &out, &err), 0);
@@ -208,7 +207,7 @@ static void test_run_list_and_merge(void)
  * message must name a simulated time below 10 s. */
 static void test_sigint_leaves_nothing(void)
 {
-	g_autofree gchar *dir = g_build_filename(tmpdir, "interrupted", NULL);
+	g_autofree gchar *dir = g_build_filename(lb_test_dir, "interrupted", NULL);
 	const char *argv[] = {LBSIM_PATH, "run", "scenarios/large.ini", "--quiet", "--set", "scenario.bin=10s",
 			      "-o", dir, NULL};
 	GPid pid;
@@ -245,7 +244,7 @@ static void test_sigint_leaves_nothing(void)
  * view approximate (doc/model.md). */
 static void where_agrees(const char *owner, const char *cache)
 {
-	g_autofree gchar *dir = g_strdup_printf("%s/where-%s-%s", tmpdir, owner, cache);
+	g_autofree gchar *dir = g_strdup_printf("%s/where-%s-%s", lb_test_dir, owner, cache);
 	g_autofree gchar *so = g_strdup_printf("cluster.owner_hash=%s", owner);
 	g_autofree gchar *sc = g_strdup_printf("cluster.session_cache=%s", cache);
 	const char *run[] = {"run", "scenarios/owner-hashing.ini", "--quiet", "--set", so, "--set", sc,
@@ -284,7 +283,7 @@ static void where_agrees(const char *owner, const char *cache)
  * router and receiver of its first packet in flows.csv. */
 static void where_path_agrees(void)
 {
-	g_autofree gchar *dir = g_strdup_printf("%s/where-two-routers", tmpdir);
+	g_autofree gchar *dir = g_strdup_printf("%s/where-two-routers", lb_test_dir);
 	const char *run[] = {"run", "scenarios/two-routers.ini", "--quiet", "--set", "output.flows=on", "-o", dir, NULL};
 	CU_ASSERT_EQUAL_FATAL(lbsim(run, NULL, NULL), 0);
 	g_autofree gchar *path = g_build_filename(dir, "rep0", "flows.csv", NULL);
@@ -324,7 +323,7 @@ static void test_where_matches_simulation(void)
 static void test_sweep_refuses_other_parameters(void)
 {
 	g_autofree gchar *ini = write_ini("tiny3.ini", sweep_ini);
-	g_autofree gchar *dir = g_build_filename(tmpdir, "sweep3", NULL);
+	g_autofree gchar *dir = g_build_filename(lb_test_dir, "sweep3", NULL);
 	const char *emit[] = {"sweep", ini, "-o", dir, "--emit-slurm", NULL};
 	g_autofree gchar *out = NULL, *err = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(emit, &out, &err), 0);
@@ -388,7 +387,7 @@ static void test_seed_range(void)
 	const char *const seeds[] = {"1", "4294944443", "4294967296", "4294967297", "18446744073709551615", "0"};
 	gchar *rows[G_N_ELEMENTS(seeds)] = {NULL};
 	for (size_t i = 0; i < G_N_ELEMENTS(seeds); i++) {
-		g_autofree gchar *dir = g_strdup_printf("%s/seed-%s", tmpdir, seeds[i]);
+		g_autofree gchar *dir = g_strdup_printf("%s/seed-%s", lb_test_dir, seeds[i]);
 		const char *args[] = {"run", ini, "--quiet", "--seed", seeds[i], "-o", dir, NULL};
 		g_autofree gchar *out = NULL, *err = NULL;
 		CU_ASSERT_EQUAL(lbsim(args, &out, &err), 0);
@@ -410,22 +409,9 @@ static void test_seed_range(void)
 		g_free(rows[i]);
 }
 
-static int setup(void)
-{
-	tmpdir = g_dir_make_tmp("lbsim-cli-XXXXXX", NULL);
-	return tmpdir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-	int rc = lb_test_rmtree(tmpdir);
-	g_free(tmpdir);
-	return rc == 0 ? 0 : 1;
-}
-
 void lb_test_register(void)
 {
-	CU_pSuite s = CU_add_suite("cli", setup, teardown);
+	CU_pSuite s = CU_add_suite("cli", lb_test_dir_setup, lb_test_dir_teardown);
 	CU_add_test(s, "test_bad_key_writes_nothing", test_bad_key_writes_nothing);
 	CU_add_test(s, "test_bad_set", test_bad_set);
 	CU_add_test(s, "test_usage_errors", test_usage_errors);

@@ -12,7 +12,6 @@
 #include "../cu_main.h"
 #include "e2e_run.h"
 
-static gchar *tmpdir;
 
 /* Column `name` of a CSV as numbers, one per data row; *rows set. */
 static double *column(const char *dir, const char *file, const char *name, size_t *rows)
@@ -65,7 +64,7 @@ static void suffix(const char *dir, double from, double *sent, double *no_route,
  * the 20 us client link at a bin's edge) and nothing is delivered. */
 static void test_no_route_at_router(void)
 {
-	g_autofree gchar *dir = g_build_filename(tmpdir, "no-route", NULL);
+	g_autofree gchar *dir = g_build_filename(lb_test_dir, "no-route", NULL);
 	const char *const sets[] = {"cluster.nodes=2", "failure.1.kind=link-down", "failure.1.node=0",
 				    "failure.2.at=1s", "failure.2.kind=link-down", "failure.2.node=1", NULL};
 	struct run r;
@@ -98,7 +97,7 @@ static void test_no_route_at_router(void)
  * on, and drops every packet as no_route. */
 static void test_no_route_upstream(void)
 {
-	g_autofree gchar *dir = g_build_filename(tmpdir, "no-route-up", NULL);
+	g_autofree gchar *dir = g_build_filename(lb_test_dir, "no-route-up", NULL);
 	const char *const sets[] = {"failure.1.at=4s", "failure.2.at=1s", "failure.3.at=1s",
 				    "failure.3.kind=router-crash", "failure.3.router=0", NULL};
 	struct run r;
@@ -122,7 +121,7 @@ static void test_no_route_upstream(void)
  * rows of timeseries.csv, 200 x 4 of nodes.csv: none at t = 2 s. */
 static void test_steered_in_and_bins(void)
 {
-	g_autofree gchar *dir = g_build_filename(tmpdir, "steered", NULL);
+	g_autofree gchar *dir = g_build_filename(lb_test_dir, "steered", NULL);
 	const char *const sets[] = {"scenario.duration=2s", "failure.1.kind=lossy", "failure.1.loss=0",
 				    "traffic.flow_arrival_rate=0", "traffic.flow_duration=fixed:1s", NULL};
 	struct run r;
@@ -155,22 +154,9 @@ static void test_steered_in_and_bins(void)
 	e2e_run_free(&r);
 }
 
-static int setup(void)
-{
-	tmpdir = g_dir_make_tmp("lbsim-gaps-XXXXXX", NULL);
-	return tmpdir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-	int rc = lb_test_rmtree(tmpdir);
-	g_free(tmpdir);
-	return rc == 0 ? 0 : 1;
-}
-
 void lb_test_register(void)
 {
-	CU_pSuite s = CU_add_suite("gaps", setup, teardown);
+	CU_pSuite s = CU_add_suite("gaps", lb_test_dir_setup, lb_test_dir_teardown);
 	CU_add_test(s, "test_no_route_at_router", test_no_route_at_router);
 	CU_add_test(s, "test_no_route_upstream", test_no_route_upstream);
 	CU_add_test(s, "test_steered_in_and_bins", test_steered_in_and_bins);

@@ -14,7 +14,6 @@
 #include "../cu_main.h"
 #include "cli_spawn.h"
 
-static gchar *tmpdir;
 
 /* The contents of dir/name, or NULL (an assertion failure) when missing. */
 static gchar *slurp(const char *dir, const char *name, gsize *len)
@@ -70,7 +69,7 @@ static void run_ok(const char *const *args)
  * no_state losses, no queue, route or link losses), shortened to 2 s. */
 static void test_run_figures(void)
 {
-	g_autofree gchar *dir = g_build_filename(tmpdir, "run", NULL);
+	g_autofree gchar *dir = g_build_filename(lb_test_dir, "run", NULL);
 	g_autofree gchar *rep = g_build_filename(dir, "rep0", NULL);
 	const char *run[] = {"run", "scenarios/default.ini", "--set", "scenario.duration=2s", "--set",
 			     "output.flows=on", "-o", dir, NULL};
@@ -122,7 +121,7 @@ static void test_run_figures(void)
  * router.hold_time, one panel per cluster.owner_hash. */
 static void test_sweep_three_axes(void)
 {
-	g_autofree gchar *dir = g_build_filename(tmpdir, "sweep3", NULL);
+	g_autofree gchar *dir = g_build_filename(lb_test_dir, "sweep3", NULL);
 	const char *sweep[] = {"sweep", "tests/regression/sweep-3axes.ini", "-o", dir, "-j", "2", NULL};
 	run_ok(sweep);
 	const char *plot[] = {"plot", dir, NULL};
@@ -160,22 +159,9 @@ static void test_sweep_three_axes(void)
 	CU_ASSERT_PTR_NOT_NULL(p2 && strstr(p2, "cluster.owner_hash = maglev") && !strstr(p2, "cluster.owner_hash = modulo"));
 }
 
-static int setup(void)
-{
-	tmpdir = g_dir_make_tmp("lbsim-plots-XXXXXX", NULL);
-	return tmpdir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-	int rc = lb_test_rmtree(tmpdir);
-	g_free(tmpdir);
-	return rc == 0 ? 0 : 1;
-}
-
 void lb_test_register(void)
 {
-	CU_pSuite s = CU_add_suite("plots", setup, teardown);
+	CU_pSuite s = CU_add_suite("plots", lb_test_dir_setup, lb_test_dir_teardown);
 	CU_add_test(s, "test_run_figures", test_run_figures);
 	CU_add_test(s, "test_sweep_three_axes", test_sweep_three_axes);
 }

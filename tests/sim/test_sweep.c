@@ -15,7 +15,6 @@
 
 #include "../cu_main.h"
 
-static gchar *tmpdir;
 
 static const char sweep_ini[] = "[scenario]\nname = tiny\nduration = 500ms\nreplications = 2\n"
 				"[cluster]\nnodes = 4\n"
@@ -62,7 +61,7 @@ static gchar *submit(const char *script, const char *as)
 	g_autofree gchar *text = NULL;
 	gsize len = 0;
 	CU_ASSERT_FATAL(g_file_get_contents(script, &text, &len, NULL));
-	gchar *copy = g_build_filename(tmpdir, as, NULL);
+	gchar *copy = g_build_filename(lb_test_dir, as, NULL);
 	CU_ASSERT_FATAL(g_file_set_contents(copy, text, (gssize)len, NULL));
 	return copy;
 }
@@ -102,8 +101,8 @@ static unsigned lines_of(const char *path)
  * ran an empty command, all reported success).  A task with no line fails. */
 static void test_reemit_while_queued(void)
 {
-	g_autofree gchar *camp = g_build_filename(tmpdir, "queued", NULL);
-	g_autofree gchar *ini = write_ini(tmpdir, "queued.ini", sweep_ini);
+	g_autofree gchar *camp = g_build_filename(lb_test_dir, "queued", NULL);
+	g_autofree gchar *ini = write_ini(lb_test_dir, "queued.ini", sweep_ini);
 	const char *emit[] = {"sweep", ini, "-o", camp, "--emit-slurm", NULL};
 	g_autofree gchar *o1 = NULL, *e1 = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(emit, &o1, &e1), 0);
@@ -151,8 +150,8 @@ static void test_reemit_while_queued(void)
  * p0-r1, p1-r1, which no task of job 1 makes. */
 static void test_merge_job_merges_its_emit(void)
 {
-	g_autofree gchar *camp = g_build_filename(tmpdir, "mergejob", NULL);
-	g_autofree gchar *ini = write_ini(tmpdir, "mergejob.ini", sweep_ini);
+	g_autofree gchar *camp = g_build_filename(lb_test_dir, "mergejob", NULL);
+	g_autofree gchar *ini = write_ini(lb_test_dir, "mergejob.ini", sweep_ini);
 	const char *emit1[] = {"sweep", ini, "-o", camp, "--emit-slurm", "--set", "scenario.replications=1", NULL};
 	const char *emit2[] = {"sweep", ini, "-o", camp, "--emit-slurm", "--set", "scenario.replications=2", NULL};
 	g_autofree gchar *o1 = NULL, *o2 = NULL, *e1 = NULL, *e2 = NULL;
@@ -180,8 +179,8 @@ static void test_merge_job_merges_its_emit(void)
  * or a resume with the edited file is refused. */
 static void test_snapshot_guards_parameters(void)
 {
-	g_autofree gchar *camp = g_build_filename(tmpdir, "held", NULL);
-	g_autofree gchar *ini = write_ini(tmpdir, "held.ini", sweep_ini);
+	g_autofree gchar *camp = g_build_filename(lb_test_dir, "held", NULL);
+	g_autofree gchar *ini = write_ini(lb_test_dir, "held.ini", sweep_ini);
 	const char *emit[] = {"sweep", ini, "-o", camp, "--emit-slurm", NULL};
 	g_autofree gchar *o1 = NULL, *e1 = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(emit, &o1, &e1), 0);
@@ -191,7 +190,7 @@ static void test_snapshot_guards_parameters(void)
 	char *at = strstr(edited, "nodes = 4");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
 	at[8] = '5';
-	g_free(write_ini(tmpdir, "held.ini", edited));
+	g_free(write_ini(lb_test_dir, "held.ini", edited));
 	for (int t = 1; t <= 4; t++)
 		CU_ASSERT_EQUAL(run_task(job, t, NULL), 0);
 	CU_ASSERT_EQUAL(complete_runs(camp), 4);
@@ -210,7 +209,7 @@ static void test_snapshot_guards_parameters(void)
 	g_autofree gchar *mo = NULL, *me = NULL;
 	CU_ASSERT_EQUAL(lbsim(merge, &mo, &me), 2);
 	CU_ASSERT_PTR_NOT_NULL(me && strstr(me, "holds a campaign of other parameters"));
-	g_free(write_ini(tmpdir, "held.ini", sweep_ini));
+	g_free(write_ini(lb_test_dir, "held.ini", sweep_ini));
 	g_autofree gchar *mo2 = NULL, *me2 = NULL;
 	CU_ASSERT_EQUAL(lbsim(merge, &mo2, &me2), 0);
 }
@@ -219,8 +218,8 @@ static void test_snapshot_guards_parameters(void)
  * which sbatch rejects) and says so; the merge names missing runs. */
 static void test_nothing_to_submit_and_missing_runs(void)
 {
-	g_autofree gchar *camp = g_build_filename(tmpdir, "done", NULL);
-	g_autofree gchar *ini = write_ini(tmpdir, "done.ini", sweep_ini);
+	g_autofree gchar *camp = g_build_filename(lb_test_dir, "done", NULL);
+	g_autofree gchar *ini = write_ini(lb_test_dir, "done.ini", sweep_ini);
 	const char *run[] = {"sweep", ini, "-o", camp, "-j", "2", NULL};
 	g_autofree gchar *o1 = NULL, *e1 = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(run, &o1, &e1), 0);
@@ -275,8 +274,8 @@ static gchar *sbatch_argument(const char **rest)
  * directive sbatch reads as that path, and the tasks run. */
 static void test_path_with_space(void)
 {
-	g_autofree gchar *camp = g_build_filename(tmpdir, "camp aign x#1 100%", NULL);
-	g_autofree gchar *ini = write_ini(tmpdir, "spaced.ini", sweep_ini);
+	g_autofree gchar *camp = g_build_filename(lb_test_dir, "camp aign x#1 100%", NULL);
+	g_autofree gchar *ini = write_ini(lb_test_dir, "spaced.ini", sweep_ini);
 	const char *emit[] = {"sweep", ini, "-o", camp, "--emit-slurm", NULL};
 	g_autofree gchar *o1 = NULL, *e1 = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(emit, &o1, &e1), 0);
@@ -324,22 +323,9 @@ static void test_path_with_space(void)
 	CU_ASSERT_EQUAL(lbsim(merge, &mo, &me), 0);
 }
 
-static int setup(void)
-{
-	tmpdir = g_dir_make_tmp("lbsim-sweep-XXXXXX", NULL);
-	return tmpdir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-	int rc = lb_test_rmtree(tmpdir);
-	g_free(tmpdir);
-	return rc == 0 ? 0 : 1;
-}
-
 void lb_test_register(void)
 {
-	CU_pSuite s = CU_add_suite("sweep", setup, teardown);
+	CU_pSuite s = CU_add_suite("sweep", lb_test_dir_setup, lb_test_dir_teardown);
 	CU_add_test(s, "test_reemit_while_queued", test_reemit_while_queued);
 	CU_add_test(s, "test_merge_job_merges_its_emit", test_merge_job_merges_its_emit);
 	CU_add_test(s, "test_snapshot_guards_parameters", test_snapshot_guards_parameters);

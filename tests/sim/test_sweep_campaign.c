@@ -15,7 +15,6 @@
 #include "cli_spawn.h"
 #include "stats.h"
 
-static gchar *tmpdir;
 
 /* 2 points x 2 replications, 0.5 s each: a run takes well under a second */
 static const char base_ini[] = "[scenario]\nname = tiny\nduration = 500ms\nreplications = 2\n"
@@ -25,10 +24,10 @@ static const char base_ini[] = "[scenario]\nname = tiny\nduration = 500ms\nrepli
 			       "[failure.1]\nat = 100ms\nkind = crash\nnode = 1\n"
 			       "[sweep]\nrouter.failover = %s\n";
 
-/* tmpdir/name with base_ini sweeping values; the path (g_free). */
+/* lb_test_dir/name with base_ini sweeping values; the path (g_free). */
 static gchar *write_ini(const char *name, const char *values)
 {
-	gchar *p = g_build_filename(tmpdir, name, NULL);
+	gchar *p = g_build_filename(lb_test_dir, name, NULL);
 	g_autofree gchar *text = g_strdup_printf(base_ini, values);
 	CU_ASSERT_FATAL(g_file_set_contents(p, text, -1, NULL));
 	return p;
@@ -107,7 +106,7 @@ static void test_welford(void)
 static void test_welford_in_sweep_csv(void)
 {
 	g_autofree gchar *ini = write_ini("welford.ini", "hold");
-	g_autofree gchar *camp = path_in(tmpdir, "welford");
+	g_autofree gchar *camp = path_in(lb_test_dir, "welford");
 	const char *run[] = {"sweep", ini, "-o", camp, "-j", "2", "--set", "scenario.replications=10", NULL};
 	g_autofree gchar *o = NULL, *e = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(run, &o, &e), 0);
@@ -139,7 +138,7 @@ static void test_welford_in_sweep_csv(void)
 static void test_extend_replications(void)
 {
 	g_autofree gchar *ini = write_ini("reps.ini", "hold;readvertise");
-	g_autofree gchar *camp = path_in(tmpdir, "reps");
+	g_autofree gchar *camp = path_in(lb_test_dir, "reps");
 	const char *first[] = {"sweep", ini, "-o", camp, "-j", "2", NULL};
 	g_autofree gchar *o1 = NULL, *e1 = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(first, &o1, &e1), 0);
@@ -177,7 +176,7 @@ static void test_extend_replications(void)
 static void test_extend_values_keeps_ids(void)
 {
 	g_autofree gchar *ini = write_ini("values.ini", "hold;readvertise");
-	g_autofree gchar *camp = path_in(tmpdir, "values");
+	g_autofree gchar *camp = path_in(lb_test_dir, "values");
 	const char *run[] = {"sweep", ini, "-o", camp, "-j", "2", NULL};
 	g_autofree gchar *o1 = NULL, *e1 = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(run, &o1, &e1), 0);
@@ -214,7 +213,7 @@ static void test_extend_values_keeps_ids(void)
 static void test_changed_base_refused(void)
 {
 	g_autofree gchar *ini = write_ini("base.ini", "hold;readvertise");
-	g_autofree gchar *camp = path_in(tmpdir, "base");
+	g_autofree gchar *camp = path_in(lb_test_dir, "base");
 	const char *emit[] = {"sweep", ini, "-o", camp, "--emit-slurm", "--set", "cluster.nodes=5", NULL};
 	g_autofree gchar *o1 = NULL, *e1 = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(emit, &o1, &e1), 0);
@@ -240,7 +239,7 @@ static void test_changed_base_refused(void)
 static void test_other_commit_warns(void)
 {
 	g_autofree gchar *ini = write_ini("commit.ini", "hold");
-	g_autofree gchar *camp = path_in(tmpdir, "commit");
+	g_autofree gchar *camp = path_in(lb_test_dir, "commit");
 	const char *run[] = {"sweep", ini, "-o", camp, "--set", "scenario.replications=1", NULL};
 	g_autofree gchar *o1 = NULL, *e1 = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(run, &o1, &e1), 0);
@@ -276,7 +275,7 @@ static void test_other_commit_warns(void)
 static void test_remembered_set_merge(void)
 {
 	g_autofree gchar *ini = write_ini("remember.ini", "hold;readvertise");
-	g_autofree gchar *camp = path_in(tmpdir, "remember");
+	g_autofree gchar *camp = path_in(lb_test_dir, "remember");
 	const char *emit[] = {"sweep", ini, "-o", camp, "--emit-slurm", "--set", "cluster.nodes=5", NULL};
 	g_autofree gchar *o1 = NULL, *e1 = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(emit, &o1, &e1), 0);
@@ -315,7 +314,7 @@ static void test_remembered_set_merge(void)
 static void test_file_name_not_utf8(void)
 {
 	g_autofree gchar *ini = write_ini("sw\xff.ini", "hold");
-	g_autofree gchar *camp = path_in(tmpdir, "camp\xe9");
+	g_autofree gchar *camp = path_in(lb_test_dir, "camp\xe9");
 	/* ini relative to lbsim's working directory (the source root): enough
 	 * ../ to reach / from any directory (a surplus .. at / stays there) */
 	CU_ASSERT_FATAL(g_path_is_absolute(ini));
@@ -332,7 +331,7 @@ static void test_file_name_not_utf8(void)
 	gsize len = 0;
 	CU_ASSERT_FATAL(g_file_get_contents(cj, &json, &len, NULL));
 	CU_ASSERT_TRUE(g_utf8_validate(json, (gssize)len, NULL));
-	g_autofree gchar *file = g_strdup_printf("\"scenario_file\" : \"%s/sw\xef\xbf\xbd.ini\"", tmpdir);
+	g_autofree gchar *file = g_strdup_printf("\"scenario_file\" : \"%s/sw\xef\xbf\xbd.ini\"", lb_test_dir);
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, file));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"snapshot\" : \"sw\xef\xbf\xbd.ini\""));
 	g_autofree gchar *copy = g_build_filename(camp, "scenario", "sw\xef\xbf\xbd.ini", NULL);
@@ -353,7 +352,7 @@ static void test_file_name_not_utf8(void)
 static void test_progress_forced(void)
 {
 	g_autofree gchar *ini = write_ini("progress.ini", "hold;readvertise");
-	g_autofree gchar *camp = path_in(tmpdir, "progress");
+	g_autofree gchar *camp = path_in(lb_test_dir, "progress");
 	const char *run[] = {"sweep", ini, "-o", camp, "-j", "2", "--progress", NULL};
 	g_autofree gchar *o1 = NULL, *e1 = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(run, &o1, &e1), 0);
@@ -429,7 +428,7 @@ static gchar *sbatch_arguments(const char *script)
 static void test_slurm_submit_with_merge_job(void)
 {
 	g_autofree gchar *ini = write_ini("slurm.ini", "hold;readvertise");
-	g_autofree gchar *camp = path_in(tmpdir, "slurm");
+	g_autofree gchar *camp = path_in(lb_test_dir, "slurm");
 	const char *emit[] = {"sweep",          ini,     "-o", camp, "--emit-slurm", "--slurm-time=1:00:00",
 			      "--slurm-partition", "short", "--slurm-account", "acc x", "--slurm-mem=2G",
 			      "--slurm-option=--qos=high", NULL};
@@ -441,8 +440,8 @@ static void test_slurm_submit_with_merge_job(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(aa, "|--array=1-4|"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(aa, site));
 	CU_ASSERT_PTR_NOT_NULL(strstr(ma, site));
-	g_autofree gchar *bin = path_in(tmpdir, "bin");
-	g_autofree gchar *record = path_in(tmpdir, "sbatch.args");
+	g_autofree gchar *bin = path_in(lb_test_dir, "bin");
+	g_autofree gchar *record = path_in(lb_test_dir, "sbatch.args");
 	g_autofree gchar *fake = path_in(bin, "sbatch");
 	g_autofree gchar *script = g_strdup_printf("#!/bin/sh\necho \"$*\" >> '%s'\n"
 						   "if [ -e '%s.n' ]; then echo 4243; else : > '%s.n'; echo '4242;cluster'; fi\n",
@@ -479,22 +478,9 @@ static void test_slurm_submit_with_merge_job(void)
 	CU_ASSERT_EQUAL(lbsim(own, &o3, &e3), 2);
 }
 
-static int setup(void)
-{
-	tmpdir = g_dir_make_tmp("lbsim-campaign-XXXXXX", NULL);
-	return tmpdir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-	int rc = lb_test_rmtree(tmpdir);
-	g_free(tmpdir);
-	return rc == 0 ? 0 : 1;
-}
-
 void lb_test_register(void)
 {
-	CU_pSuite s = CU_add_suite("sweep_campaign", setup, teardown);
+	CU_pSuite s = CU_add_suite("sweep_campaign", lb_test_dir_setup, lb_test_dir_teardown);
 	CU_add_test(s, "test_welford", test_welford);
 	CU_add_test(s, "test_welford_in_sweep_csv", test_welford_in_sweep_csv);
 	CU_add_test(s, "test_extend_replications", test_extend_replications);

@@ -23,10 +23,9 @@ static int setup(void)
 
 static int teardown(void)
 {
-	char *argv[] = {"rm", "-rf", tmpdir, NULL};
-	g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+	int rc = lb_test_rmtree(tmpdir);
 	g_free(tmpdir);
-	return 0;
+	return rc == 0 ? 0 : 1;
 }
 
 /* --- vnode: model/core's lb_node as the testbed's daemon drives it --- */
