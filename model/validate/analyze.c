@@ -65,13 +65,22 @@ static const char *secs(char *buf, int64_t t)
 	return buf;
 }
 
+/* The lines of raw/name (NULL and err when it cannot be read); *path: its path (g_free). */
+static GStrv raw_lines(const char *raw, const char *name, gchar **path, GError **err)
+{
+	*path = g_build_filename(raw, name, NULL);
+	g_autofree gchar *text = NULL;
+	if (!g_file_get_contents(*path, &text, NULL, err))
+		return NULL;
+	return g_strsplit(text, "\n", -1);
+}
+
 static gboolean read_meta(const char *raw, struct real_meta *m, GError **err)
 {
-	g_autofree gchar *p = g_build_filename(raw, "meta.env", NULL);
-	g_autofree gchar *text = NULL;
-	if (!g_file_get_contents(p, &text, NULL, err))
+	g_autofree gchar *p = NULL;
+	g_auto(GStrv) lines = raw_lines(raw, "meta.env", &p, err);
+	if (!lines)
 		return FALSE;
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 	for (char **l = lines; *l; l++) {
 		if (g_str_has_prefix(*l, "T0_NS="))
 			m->t0_ns = g_ascii_strtoull(*l + 6, NULL, 10);
@@ -81,7 +90,6 @@ static gboolean read_meta(const char *raw, struct real_meta *m, GError **err)
 			g_strlcpy(m->tag, *l + 4, sizeof m->tag);
 		else if (g_str_has_prefix(*l, "FRR="))
 			g_strlcpy(m->frr, *l + 4, sizeof m->frr);
-
 	}
 	if (!m->t0_ns) {
 		g_set_error(err, REAL_ERROR, 0, "%s: no T0_NS (the repetition did not start)", p);
@@ -95,11 +103,10 @@ static gboolean read_meta(const char *raw, struct real_meta *m, GError **err)
  * keeps a copy in the raw logs). */
 static gboolean read_seed(const char *raw, struct real_meta *m, GError **err)
 {
-	g_autofree gchar *p = g_build_filename(raw, "params.env", NULL);
-	g_autofree gchar *text = NULL;
-	if (!g_file_get_contents(p, &text, NULL, err))
+	g_autofree gchar *p = NULL;
+	g_auto(GStrv) lines = raw_lines(raw, "params.env", &p, err);
+	if (!lines)
 		return FALSE;
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 	for (char **l = lines; *l; l++) {
 		char *end;
 		if (!g_str_has_prefix(*l, "LBV_SEED="))
@@ -118,12 +125,11 @@ static gboolean read_seed(const char *raw, struct real_meta *m, GError **err)
 /* counters.txt: "name packets" lines -> table (missing names read as 0). */
 static GHashTable *read_counters(const char *raw, GError **err)
 {
-	g_autofree gchar *p = g_build_filename(raw, "counters.txt", NULL);
-	g_autofree gchar *text = NULL;
-	if (!g_file_get_contents(p, &text, NULL, err))
+	g_autofree gchar *p = NULL;
+	g_auto(GStrv) lines = raw_lines(raw, "counters.txt", &p, err);
+	if (!lines)
 		return NULL;
 	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 	for (char **l = lines; *l; l++) {
 		char name[64];
 		long long v;
