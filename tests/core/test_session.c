@@ -239,7 +239,7 @@ static void test_capacity_eviction(void)
 
 /* A constant hash (every key in one home bucket, DPDK's pseudo_hash trick):
  * the window holds LB_SESSION_BUCKET x LB_SESSION_WINDOW = 72 keys; lookups
- * stay exact (same tag, different keys: no false hits); the 65th insert
+ * stay exact (same tag, different keys: no false hits); the 73rd insert
  * evicts the LRU key; deletes work. */
 static void test_constant_hash(void)
 {
