@@ -13,7 +13,6 @@
 #include "../cu_main.h"
 #include "cli_spawn.h"
 
-static gchar *tmpdir;
 
 static unsigned data_lines(const char *path)
 {
@@ -29,8 +28,7 @@ static unsigned data_lines(const char *path)
  * is not UTF-8): run.json stays valid JSON and carries its provenance. */
 static void test_run_json(void)
 {
-	tmpdir = g_dir_make_tmp("lbsim-outputs-XXXXXX", NULL);
-	g_autofree gchar *dir = g_build_filename(tmpdir, "r\xc3\xa9sultats \xff", NULL);
+	g_autofree gchar *dir = g_build_filename(lb_test_dir, "r\xc3\xa9sultats \xff", NULL);
 	const char *run[] = {"run", "scenarios/default.ini", "--set", "scenario.duration=1500ms", "--set",
 			     "traffic.initial_flows=50", "-o", dir, "--quiet", NULL};
 	CU_ASSERT_EQUAL_FATAL(lbsim(run, NULL, NULL), 0);
@@ -86,8 +84,8 @@ static int dirs_not_utf8(sqlite3 *h)
  * path as UTF-8 (U+FFFD for the byte), dir_bytes its path's bytes. */
 static void check_dir_not_utf8(sqlite3 *h)
 {
-	g_autofree gchar *rep = g_build_filename(tmpdir, "r\xc3\xa9sultats \xff", "rep0", NULL);
-	g_autofree gchar *shown = g_build_filename(tmpdir, "r\xc3\xa9sultats \xef\xbf\xbd", "rep0", NULL);
+	g_autofree gchar *rep = g_build_filename(lb_test_dir, "r\xc3\xa9sultats \xff", "rep0", NULL);
+	g_autofree gchar *shown = g_build_filename(lb_test_dir, "r\xc3\xa9sultats \xef\xbf\xbd", "rep0", NULL);
 	CU_ASSERT_EQUAL(dirs_not_utf8(h), 0);
 	sqlite3_stmt *st = NULL;
 	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(h, "SELECT dir FROM runs WHERE dir_bytes = ?", -1, &st, NULL), SQLITE_OK);
@@ -104,18 +102,18 @@ static void check_dir_not_utf8(sqlite3 *h)
  * (dir the raw path, no dir_bytes: brought to UTF-8). */
 static void test_export(void)
 {
-	g_autofree gchar *ini = g_build_filename(tmpdir, "sweep.ini", NULL);
+	g_autofree gchar *ini = g_build_filename(lb_test_dir, "sweep.ini", NULL);
 	CU_ASSERT_FATAL(g_file_set_contents(ini,
 					    "[scenario]\nname = tiny\nduration = 500ms\nreplications = 2\n"
 					    "[traffic]\ninitial_flows = 50\nflow_arrival_rate = 10\n"
 					    "[failure.1]\nat = 200ms\nkind = crash\nnode = 1\n"
 					    "[sweep]\nrouter.failover = hold;readvertise\n",
 					    -1, NULL));
-	g_autofree gchar *sweep = g_build_filename(tmpdir, "sweep", NULL);
+	g_autofree gchar *sweep = g_build_filename(lb_test_dir, "sweep", NULL);
 	const char *sw[] = {"sweep", ini, "-o", sweep, "-j", "2", NULL};
 	CU_ASSERT_EQUAL_FATAL(lbsim(sw, NULL, NULL), 0);
-	g_autofree gchar *db = g_build_filename(tmpdir, "all.sqlite", NULL);
-	const char *ex[] = {"export", tmpdir, "-o", db, NULL};
+	g_autofree gchar *db = g_build_filename(lb_test_dir, "all.sqlite", NULL);
+	const char *ex[] = {"export", lb_test_dir, "-o", db, NULL};
 	g_autofree gchar *out = NULL, *exerr = NULL;
 	CU_ASSERT_EQUAL_FATAL(lbsim(ex, &out, &exerr), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "exported 5 runs"));
@@ -170,7 +168,6 @@ static void test_export(void)
 	g_autofree gchar *err = NULL;
 	CU_ASSERT_EQUAL(lbsim(bad, NULL, &err), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/x: not a directory"));
-	CU_ASSERT_EQUAL(lb_test_rmtree(tmpdir), 0);
 }
 
 /* A result directory without its summary.csv (a run killed while putting
@@ -178,7 +175,7 @@ static void test_export(void)
  * the set is not complete. */
 static void test_export_incomplete(void)
 {
-	g_autofree gchar *dir = g_build_filename(tmpdir, "incomplete", NULL);
+	g_autofree gchar *dir = g_build_filename(lb_test_dir, "incomplete", NULL);
 	g_autofree gchar *set = g_build_filename(dir, "set", NULL);
 	const char *run[] = {"run", "scenarios/default.ini", "--set", "scenario.duration=1500ms", "--set",
 			     "scenario.replications=2", "--quiet", "-o", set, NULL};
@@ -198,5 +195,8 @@ static void test_export_incomplete(void)
 
 void lb_test_register(void)
 {
-	LB_SUITE("outputs", LB_TEST(test_run_json), LB_TEST(test_export), LB_TEST(test_export_incomplete));
+	CU_pSuite s = CU_add_suite("outputs", lb_test_dir_setup, lb_test_dir_teardown);
+	CU_add_test(s, "test_run_json", test_run_json);
+	CU_add_test(s, "test_export", test_export);
+	CU_add_test(s, "test_export_incomplete", test_export_incomplete);
 }
